@@ -1,0 +1,20 @@
+package io.github.memcachedserver.command;
+
+/**
+ * One decoded client request, in the order it arrived on its connection.
+ *
+ * @since 0.1.0
+ */
+public sealed interface MemcachedCommand
+		permits RetrievalCommand, StorageCommand, DeleteCommand, ArithmeticCommand, TouchCommand, FlushAllCommand,
+		StatsCommand, VersionCommand, VerbosityCommand, QuitCommand, ErrorReply, OversizedStorageCommand {
+
+	/**
+	 * Tells whether the client asked for no answer ({@code noreply}).
+	 * @return whether the response is suppressed
+	 */
+	default boolean noreply() {
+		return false;
+	}
+
+}

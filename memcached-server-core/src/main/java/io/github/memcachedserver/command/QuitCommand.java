@@ -1,0 +1,9 @@
+package io.github.memcachedserver.command;
+
+/**
+ * {@code quit}: the server closes the connection once earlier responses are written.
+ *
+ * @since 0.1.0
+ */
+public record QuitCommand() implements MemcachedCommand {
+}

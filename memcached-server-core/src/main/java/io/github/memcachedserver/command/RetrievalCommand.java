@@ -1,0 +1,17 @@
+package io.github.memcachedserver.command;
+
+import java.util.List;
+
+import io.github.memcachedserver.handler.Key;
+
+/**
+ * {@code get}, {@code gets}, {@code gat} and {@code gats}: read one or more keys.
+ *
+ * @param keys the keys in request order (duplicates kept, as memcached answers each)
+ * @param withCas whether each value line carries its CAS unique ({@code gets}, {@code gats})
+ * @param touch whether the items' expiry is changed ({@code gat}, {@code gats})
+ * @param exptime the new expiration time when touching
+ * @since 0.1.0
+ */
+public record RetrievalCommand(List<Key> keys, boolean withCas, boolean touch, long exptime) implements MemcachedCommand {
+}

@@ -1,0 +1,9 @@
+package io.github.memcachedserver.command;
+
+/**
+ * {@code version}.
+ *
+ * @since 0.1.0
+ */
+public record VersionCommand() implements MemcachedCommand {
+}

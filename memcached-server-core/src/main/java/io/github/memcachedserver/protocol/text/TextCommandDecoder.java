@@ -1,0 +1,416 @@
+package io.github.memcachedserver.protocol.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.memcachedserver.command.ArithmeticCommand;
+import io.github.memcachedserver.command.DeleteCommand;
+import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.command.FlushAllCommand;
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.OversizedStorageCommand;
+import io.github.memcachedserver.command.QuitCommand;
+import io.github.memcachedserver.command.RetrievalCommand;
+import io.github.memcachedserver.command.StatsCommand;
+import io.github.memcachedserver.command.StorageCommand;
+import io.github.memcachedserver.command.StorageCommand.StorageMode;
+import io.github.memcachedserver.command.TouchCommand;
+import io.github.memcachedserver.command.VerbosityCommand;
+import io.github.memcachedserver.command.VersionCommand;
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.store.ItemSize;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Frames memcached's text protocol into {@link MemcachedCommand}s. A state machine over
+ * the inbound bytes: a request line, then for storage commands the data block (copied as
+ * it arrives, its size checked before anything is buffered), or bytes to discard after a
+ * refused storage command. Malformed requests become {@link ErrorReply}s in their pipeline
+ * position. Keys and values are copied out, so no buffer outlives the read that brought it.
+ * <p>
+ * Answers follow memcached 1.6.18 with the deviations of DESIGN.md ("Which memcached we
+ * match"), taken from 1.6.45: too few tokens answer
+ * {@code CLIENT_ERROR bad command line format} and extra tokens are ignored, a storage line
+ * refused for its key, flags, exptime or CAS swallows its data block, and a trailing
+ * {@code noreply} silences errors too.
+ *
+ * @since 0.1.0
+ */
+public final class TextCommandDecoder extends ByteToMessageDecoder {
+
+	static final int KEY_MAX_LENGTH = 250;
+
+	private static final String BAD_FORMAT = "CLIENT_ERROR bad command line format";
+
+	private static final String BAD_DATA_CHUNK = "CLIENT_ERROR bad data chunk";
+
+	private static final String INVALID_EXPTIME = "CLIENT_ERROR invalid exptime argument";
+
+	private static final String INVALID_DELTA = "CLIENT_ERROR invalid numeric delta argument";
+
+	private enum State {
+
+		LINE, DATA, SWALLOW, CLOSED
+
+	}
+
+	private final TextProtocolLimits limits;
+
+	private final CommandLine line = new CommandLine();
+
+	private State state = State.LINE;
+
+	private PendingStorage pending;
+
+	private long swallowRemaining;
+
+	/**
+	 * Creates a decoder for one connection.
+	 * @param limits the bounds to enforce
+	 */
+	public TextCommandDecoder(TextProtocolLimits limits) {
+		this.limits = limits;
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		boolean progress = true;
+		while (progress && in.isReadable()) {
+			progress = switch (this.state) {
+				case LINE -> decodeLine(in, out);
+				case DATA -> readData(in, out);
+				case SWALLOW -> swallow(in);
+				case CLOSED -> {
+					in.skipBytes(in.readableBytes());
+					yield false;
+				}
+			};
+		}
+	}
+
+	private boolean decodeLine(ByteBuf in, List<Object> out) {
+		int start = in.readerIndex();
+		int eol = in.indexOf(start, in.writerIndex(), (byte) '\n');
+		if (eol < 0) {
+			if (isRunawayLine(in)) {
+				close(out, in);
+			}
+			return false;
+		}
+		int end = eol;
+		// memcached drops a '\r' before the '\n' only when the line has more than one byte
+		if (end - start > 1 && in.getByte(end - 1) == '\r') {
+			end--;
+		}
+		this.line.load(in, start, end);
+		in.readerIndex(eol + 1);
+		MemcachedCommand command = parse();
+		if (command != null) {
+			out.add(command);
+			if (command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())) {
+				this.state = State.CLOSED;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * memcached keeps at most 2048 bytes of a line it has not seen the end of, unless the
+	 * line starts (after at most 100 spaces) as a multi-key get.
+	 */
+	private boolean isRunawayLine(ByteBuf in) {
+		int readable = in.readableBytes();
+		if (readable <= this.limits.maxLineLength()) {
+			return false;
+		}
+		int start = in.readerIndex();
+		int spaces = 0;
+		while (spaces < readable && in.getByte(start + spaces) == ' ') {
+			spaces++;
+		}
+		boolean multiGet = spaces <= 100 && (startsWith(in, start + spaces, "get ") || startsWith(in, start + spaces, "gets "));
+		return !multiGet || readable > this.limits.maxGetLineLength();
+	}
+
+	private static boolean startsWith(ByteBuf in, int index, String text) {
+		if (in.writerIndex() - index < text.length()) {
+			return false;
+		}
+		for (int i = 0; i < text.length(); i++) {
+			if (in.getByte(index + i) != text.charAt(i)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void close(List<Object> out, ByteBuf in) {
+		in.skipBytes(in.readableBytes());
+		out.add(ErrorReply.CLOSE);
+		this.state = State.CLOSED;
+	}
+
+	private MemcachedCommand parse() {
+		CommandLine line = this.line;
+		int words = line.count();
+		// no command is shorter than two bytes
+		if (words == 0 || line.length(0) < 2) {
+			return ErrorReply.ERROR;
+		}
+		String name = line.string(0);
+		return switch (name) {
+			case "get", "bget" -> retrieval(false, false);
+			case "gets" -> retrieval(true, false);
+			case "gat" -> retrieval(false, true);
+			case "gats" -> retrieval(true, true);
+			case "set" -> storage(StorageMode.SET);
+			case "add" -> storage(StorageMode.ADD);
+			case "replace" -> storage(StorageMode.REPLACE);
+			case "append" -> storage(StorageMode.APPEND);
+			case "prepend" -> storage(StorageMode.PREPEND);
+			case "cas" -> storage(StorageMode.CAS);
+			case "delete" -> delete();
+			case "incr" -> arithmetic(true);
+			case "decr" -> arithmetic(false);
+			case "touch" -> touch();
+			case "flush_all" -> flushAll();
+			case "verbosity" -> verbosity();
+			case "version" -> new VersionCommand();
+			case "quit" -> new QuitCommand();
+			case "stats" -> new StatsCommand((words > 1) ? line.string(1) : "");
+			case "shutdown" -> ErrorReply.of("ERROR: shutdown not enabled", false);
+			default -> unknown();
+		};
+	}
+
+	private MemcachedCommand unknown() {
+		// memcached hangs up on what looks like an HTTP request
+		if (this.line.startsWith(this.line.count() - 1, "HTTP/")) {
+			return ErrorReply.CLOSE;
+		}
+		return ErrorReply.of("ERROR", this.line.endsWithNoreply());
+	}
+
+	private MemcachedCommand retrieval(boolean withCas, boolean touch) {
+		CommandLine line = this.line;
+		if (line.count() < (touch ? 3 : 2)) {
+			return ErrorReply.of(BAD_FORMAT, false);
+		}
+		int first = 1;
+		long exptime = 0;
+		if (touch) {
+			exptime = line.signed32(1);
+			if (line.lastParseFailed()) {
+				return ErrorReply.of(INVALID_EXPTIME, false);
+			}
+			first = 2;
+		}
+		List<Key> keys = new ArrayList<>(Math.max(1, line.count() - first));
+		while (true) {
+			for (int token = first; token < line.count(); token++) {
+				if (line.length(token) > KEY_MAX_LENGTH) {
+					return ErrorReply.of(BAD_FORMAT, false);
+				}
+				keys.add(line.key(token));
+			}
+			if (!line.hasRemainder()) {
+				break;
+			}
+			line.tokenizeRemainder();
+			first = 0;
+		}
+		return new RetrievalCommand(keys, withCas, touch, exptime);
+	}
+
+	private MemcachedCommand storage(StorageMode mode) {
+		CommandLine line = this.line;
+		int words = line.count();
+		// a refusal before the data size is known is always answered, and swallows nothing
+		if (words < 5) {
+			return ErrorReply.of(BAD_FORMAT, false);
+		}
+		long length = line.signed32(4);
+		if (line.lastParseFailed() || length < 0 || length > Integer.MAX_VALUE - 2) {
+			return ErrorReply.of(BAD_FORMAT, false);
+		}
+		boolean noreply = line.endsWithNoreply();
+		long flags = line.unsigned32(2);
+		boolean valid = !line.lastParseFailed();
+		long exptime = line.signed32(3);
+		valid &= !line.lastParseFailed();
+		long cas = 0;
+		if (mode == StorageMode.CAS) {
+			cas = (words > 5) ? line.unsigned64(5) : 0;
+			valid &= words > 5 && !line.lastParseFailed();
+		}
+		if (!valid || line.length(1) > KEY_MAX_LENGTH) {
+			swallow(length + 2);
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		Key key = line.key(1);
+		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
+			swallow(length + 2);
+			return new OversizedStorageCommand(mode, key, noreply);
+		}
+		this.pending = new PendingStorage(mode, key, (int) flags, exptime, cas, noreply, new byte[(int) length]);
+		this.state = State.DATA;
+		return null;
+	}
+
+	private void swallow(long bytes) {
+		this.swallowRemaining = bytes;
+		this.state = State.SWALLOW;
+	}
+
+	private boolean swallow(ByteBuf in) {
+		int skip = (int) Math.min(in.readableBytes(), this.swallowRemaining);
+		in.skipBytes(skip);
+		this.swallowRemaining -= skip;
+		if (this.swallowRemaining == 0) {
+			this.state = State.LINE;
+		}
+		return true;
+	}
+
+	private boolean readData(ByteBuf in, List<Object> out) {
+		PendingStorage pending = this.pending;
+		pending.fill(in);
+		if (!pending.complete()) {
+			return false;
+		}
+		this.pending = null;
+		this.state = State.LINE;
+		if (!pending.terminatedProperly()) {
+			out.add(ErrorReply.of(BAD_DATA_CHUNK, pending.noreply));
+		}
+		else {
+			out.add(pending.toCommand());
+		}
+		return true;
+	}
+
+	private MemcachedCommand delete() {
+		CommandLine line = this.line;
+		boolean noreply = line.endsWithNoreply();
+		if (line.count() < 2) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		if (line.length(1) > KEY_MAX_LENGTH) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		return new DeleteCommand(line.key(1), noreply);
+	}
+
+	private MemcachedCommand arithmetic(boolean increment) {
+		CommandLine line = this.line;
+		boolean noreply = line.endsWithNoreply();
+		if (line.count() < 3 || line.length(1) > KEY_MAX_LENGTH) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		long delta = line.unsigned64(2);
+		if (line.lastParseFailed()) {
+			return ErrorReply.of(INVALID_DELTA, noreply);
+		}
+		return new ArithmeticCommand(increment, line.key(1), delta, noreply);
+	}
+
+	private MemcachedCommand touch() {
+		CommandLine line = this.line;
+		boolean noreply = line.endsWithNoreply();
+		if (line.count() < 3 || line.length(1) > KEY_MAX_LENGTH) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		long exptime = line.signed32(2);
+		if (line.lastParseFailed()) {
+			return ErrorReply.of(INVALID_EXPTIME, noreply);
+		}
+		return new TouchCommand(line.key(1), exptime, noreply);
+	}
+
+	private MemcachedCommand flushAll() {
+		CommandLine line = this.line;
+		boolean noreply = line.endsWithNoreply();
+		long delay = 0;
+		if (line.count() != (noreply ? 2 : 1)) {
+			delay = line.signed32(1);
+			if (line.lastParseFailed()) {
+				return ErrorReply.of(INVALID_EXPTIME, noreply);
+			}
+		}
+		return new FlushAllCommand(Math.max(0, delay), noreply);
+	}
+
+	private MemcachedCommand verbosity() {
+		CommandLine line = this.line;
+		boolean noreply = line.endsWithNoreply();
+		if (line.count() < 2) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		long level = line.unsigned32(1);
+		if (line.lastParseFailed()) {
+			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		return new VerbosityCommand(level, noreply);
+	}
+
+	/** A storage command waiting for its data block and the "\r\n" after it. */
+	private static final class PendingStorage {
+
+		private final StorageMode mode;
+
+		private final Key key;
+
+		private final int flags;
+
+		private final long exptime;
+
+		private final long cas;
+
+		private final boolean noreply;
+
+		private final byte[] value;
+
+		private int filled;
+
+		private final byte[] terminator = new byte[2];
+
+		private int terminatorFilled;
+
+		PendingStorage(StorageMode mode, Key key, int flags, long exptime, long cas, boolean noreply, byte[] value) {
+			this.mode = mode;
+			this.key = key;
+			this.flags = flags;
+			this.exptime = exptime;
+			this.cas = cas;
+			this.noreply = noreply;
+			this.value = value;
+		}
+
+		void fill(ByteBuf in) {
+			int valueBytes = Math.min(in.readableBytes(), this.value.length - this.filled);
+			in.readBytes(this.value, this.filled, valueBytes);
+			this.filled += valueBytes;
+			int terminatorBytes = Math.min(in.readableBytes(), 2 - this.terminatorFilled);
+			in.readBytes(this.terminator, this.terminatorFilled, terminatorBytes);
+			this.terminatorFilled += terminatorBytes;
+		}
+
+		boolean complete() {
+			return this.filled == this.value.length && this.terminatorFilled == 2;
+		}
+
+		boolean terminatedProperly() {
+			return this.terminator[0] == '\r' && this.terminator[1] == '\n';
+		}
+
+		StorageCommand toCommand() {
+			return new StorageCommand(this.mode, this.key, new Entry(this.value, this.flags, this.exptime), this.cas,
+					this.noreply);
+		}
+
+	}
+
+}

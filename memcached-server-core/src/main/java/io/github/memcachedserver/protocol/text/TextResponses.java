@@ -1,0 +1,176 @@
+package io.github.memcachedserver.protocol.text;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.StoreResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Writes memcached's text-protocol answers. The fixed replies are encoded once and shared
+ * read-only, so answering {@code STORED} allocates nothing.
+ *
+ * @since 0.1.0
+ */
+public final class TextResponses {
+
+	private static final ByteBuf STORED = constant("STORED\r\n");
+
+	private static final ByteBuf NOT_STORED = constant("NOT_STORED\r\n");
+
+	private static final ByteBuf EXISTS = constant("EXISTS\r\n");
+
+	private static final ByteBuf NOT_FOUND = constant("NOT_FOUND\r\n");
+
+	private static final ByteBuf DELETED = constant("DELETED\r\n");
+
+	private static final ByteBuf TOUCHED = constant("TOUCHED\r\n");
+
+	private static final ByteBuf OK = constant("OK\r\n");
+
+	private static final ByteBuf END = constant("END\r\n");
+
+	private static final ByteBuf RESET = constant("RESET\r\n");
+
+	private static final ByteBuf TOO_MANY_CONNECTIONS = constant("ERROR Too many open connections\r\n");
+
+	private static final byte[] VALUE = ascii("VALUE ");
+
+	private static final byte[] CRLF = ascii("\r\n");
+
+	private TextResponses() {
+	}
+
+	/**
+	 * Returns the answer to a storage command.
+	 * @param result the outcome
+	 * @return the response bytes
+	 */
+	public static ByteBuf storeResult(StoreResult result) {
+		return switch (result) {
+			case STORED -> STORED.duplicate();
+			case NOT_STORED -> NOT_STORED.duplicate();
+			case EXISTS -> EXISTS.duplicate();
+			case NOT_FOUND -> NOT_FOUND.duplicate();
+		};
+	}
+
+	/** @return {@code DELETED} */
+	public static ByteBuf deleted() {
+		return DELETED.duplicate();
+	}
+
+	/** @return {@code NOT_FOUND} */
+	public static ByteBuf notFound() {
+		return NOT_FOUND.duplicate();
+	}
+
+	/** @return {@code TOUCHED} */
+	public static ByteBuf touched() {
+		return TOUCHED.duplicate();
+	}
+
+	/** @return {@code OK} */
+	public static ByteBuf ok() {
+		return OK.duplicate();
+	}
+
+	/** @return {@code RESET} */
+	public static ByteBuf reset() {
+		return RESET.duplicate();
+	}
+
+	/** @return memcached's answer to a client over the connection limit */
+	public static ByteBuf tooManyConnections() {
+		return TOO_MANY_CONNECTIONS.duplicate();
+	}
+
+	/** @return {@code END} */
+	public static ByteBuf end() {
+		return END.duplicate();
+	}
+
+	/**
+	 * Writes one line followed by "\r\n".
+	 * @param allocator the allocator
+	 * @param line the line, in ASCII
+	 * @return the response bytes
+	 */
+	public static ByteBuf line(ByteBufAllocator allocator, String line) {
+		ByteBuf buffer = allocator.buffer(line.length() + 2);
+		buffer.writeCharSequence(line, StandardCharsets.ISO_8859_1);
+		buffer.writeBytes(CRLF);
+		return buffer;
+	}
+
+	/**
+	 * Writes the unsigned decimal result of {@code incr} or {@code decr}.
+	 * @param allocator the allocator
+	 * @param value the unsigned value
+	 * @return the response bytes
+	 */
+	public static ByteBuf number(ByteBufAllocator allocator, long value) {
+		return line(allocator, Long.toUnsignedString(value));
+	}
+
+	/**
+	 * Writes the answer to a retrieval: a {@code VALUE} block for each hit, then {@code END}.
+	 * @param allocator the allocator
+	 * @param keys the keys, in request order
+	 * @param items the item for each key, {@code null} for a miss
+	 * @param withCas whether to write CAS uniques ({@code gets}, {@code gats})
+	 * @return the response bytes
+	 */
+	public static ByteBuf values(ByteBufAllocator allocator, List<Key> keys, List<Item> items, boolean withCas) {
+		int size = END.readableBytes();
+		for (int i = 0; i < keys.size(); i++) {
+			Item item = items.get(i);
+			if (item != null) {
+				size += VALUE.length + keys.get(i).length() + 48 + item.value().length;
+			}
+		}
+		ByteBuf buffer = allocator.buffer(size);
+		for (int i = 0; i < keys.size(); i++) {
+			Item item = items.get(i);
+			if (item != null) {
+				buffer.writeBytes(VALUE);
+				buffer.writeBytes(keys.get(i).unsafeBytes());
+				buffer.writeByte(' ');
+				writeDecimal(buffer, Integer.toUnsignedLong(item.flags()));
+				buffer.writeByte(' ');
+				writeDecimal(buffer, item.value().length);
+				if (withCas) {
+					buffer.writeByte(' ');
+					ByteBufUtil.writeAscii(buffer, Long.toUnsignedString(item.cas()));
+				}
+				buffer.writeBytes(CRLF);
+				buffer.writeBytes(item.value());
+				buffer.writeBytes(CRLF);
+			}
+		}
+		buffer.writeBytes(END.duplicate());
+		return buffer;
+	}
+
+	private static void writeDecimal(ByteBuf buffer, long value) {
+		if (value < 10) {
+			buffer.writeByte('0' + (int) value);
+			return;
+		}
+		ByteBufUtil.writeAscii(buffer, Long.toString(value));
+	}
+
+	private static ByteBuf constant(String text) {
+		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ascii(text)).asReadOnly());
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+}

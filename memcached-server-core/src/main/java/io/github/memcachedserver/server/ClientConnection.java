@@ -1,0 +1,57 @@
+package io.github.memcachedserver.server;
+
+import io.github.memcachedserver.handler.Session;
+
+/**
+ * The server's side of one client connection: the handler's {@link Session} plus what the
+ * pipeline needs to know about closing.
+ */
+final class ClientConnection {
+
+	private final Session session;
+
+	private final String listener;
+
+	private final long openedAt;
+
+	private volatile boolean closeAfterResponse;
+
+	private volatile long lastCommandAt;
+
+	ClientConnection(Session session, String listener, long now) {
+		this.session = session;
+		this.listener = listener;
+		this.openedAt = now;
+		this.lastCommandAt = now;
+	}
+
+	Session session() {
+		return this.session;
+	}
+
+	String listener() {
+		return this.listener;
+	}
+
+	long openedAt() {
+		return this.openedAt;
+	}
+
+	/** Marks that the connection closes once the current response is written. */
+	void closeAfterResponse() {
+		this.closeAfterResponse = true;
+	}
+
+	boolean isClosing() {
+		return this.closeAfterResponse;
+	}
+
+	void commandReceived(long now) {
+		this.lastCommandAt = now;
+	}
+
+	long lastCommandAt() {
+		return this.lastCommandAt;
+	}
+
+}

@@ -1,0 +1,220 @@
+package io.github.memcachedserver.server;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.memcachedserver.command.ArithmeticCommand;
+import io.github.memcachedserver.command.DeleteCommand;
+import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.command.FlushAllCommand;
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.OversizedStorageCommand;
+import io.github.memcachedserver.command.RetrievalCommand;
+import io.github.memcachedserver.command.StatsCommand;
+import io.github.memcachedserver.command.StorageCommand;
+import io.github.memcachedserver.command.StorageCommand.StorageMode;
+import io.github.memcachedserver.command.TouchCommand;
+import io.github.memcachedserver.command.VerbosityCommand;
+import io.github.memcachedserver.command.VersionCommand;
+import io.github.memcachedserver.handler.ClientErrorException;
+import io.github.memcachedserver.handler.CommandFailedException;
+import io.github.memcachedserver.handler.ConnectionAbortedException;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.protocol.text.TextResponses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Carries out one decoded command against the handler and turns the outcome into
+ * memcached's answer, counting it for {@code stats}. Handler failures become
+ * {@code SERVER_ERROR} or {@code CLIENT_ERROR} answers for that command alone.
+ */
+final class CommandDispatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(CommandDispatcher.class);
+
+	private static final String OBJECT_TOO_LARGE = "SERVER_ERROR object too large for cache";
+
+	private final MemcachedCommandHandler handler;
+
+	private final ServerStatistics statistics;
+
+	private final StatsReport statsReport;
+
+	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport) {
+		this.handler = handler;
+		this.statistics = statistics;
+		this.statsReport = statsReport;
+	}
+
+	/**
+	 * Runs a command for a connection.
+	 * @param command the command
+	 * @param connection the connection's state
+	 * @param allocator the allocator for the answer
+	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
+	 */
+	Mono<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+		Mono<ByteBuf> response;
+		try {
+			response = execute(command, connection.session(), allocator);
+		}
+		catch (RuntimeException ex) {
+			response = Mono.error(ex);
+		}
+		response = response.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
+		if (command.noreply()) {
+			return response.doOnNext(ByteBuf::release).then(Mono.empty());
+		}
+		return response;
+	}
+
+	private Mono<ByteBuf> execute(MemcachedCommand command, Session session, ByteBufAllocator allocator) {
+		if (command instanceof RetrievalCommand retrieval) {
+			return retrieve(retrieval, session, allocator);
+		}
+		if (command instanceof StorageCommand storage) {
+			return store(storage, session);
+		}
+		if (command instanceof DeleteCommand delete) {
+			return this.handler.delete(session, delete.key())
+				.defaultIfEmpty(false)
+				.map((deleted) -> count(deleted, this.statistics.deleteHits, this.statistics.deleteMisses)
+						? TextResponses.deleted() : TextResponses.notFound());
+		}
+		if (command instanceof ArithmeticCommand arithmetic) {
+			return arithmetic(arithmetic, session, allocator);
+		}
+		if (command instanceof TouchCommand touch) {
+			this.statistics.cmdTouch.increment();
+			return this.handler.touch(session, touch.key(), touch.exptime())
+				.defaultIfEmpty(false)
+				.map((touched) -> count(touched, this.statistics.touchHits, this.statistics.touchMisses)
+						? TextResponses.touched() : TextResponses.notFound());
+		}
+		if (command instanceof FlushAllCommand flush) {
+			this.statistics.cmdFlush.increment();
+			return this.handler.flushAll(session, flush.delaySeconds()).then(Mono.fromSupplier(TextResponses::ok));
+		}
+		if (command instanceof OversizedStorageCommand oversized) {
+			this.statistics.storeTooLarge.increment();
+			// memcached drops the old item when a set fails, so stale data cannot persist
+			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET) ? this.handler.delete(session, oversized.key())
+					: Mono.empty();
+			return unlink.then(Mono.fromSupplier(() -> TextResponses.line(allocator, OBJECT_TOO_LARGE)));
+		}
+		if (command instanceof StatsCommand stats) {
+			return Mono.fromSupplier(() -> this.statsReport.render(stats.group(), allocator));
+		}
+		if (command instanceof VersionCommand) {
+			return Mono.fromSupplier(() -> this.statsReport.version(allocator));
+		}
+		if (command instanceof VerbosityCommand) {
+			return Mono.fromSupplier(TextResponses::ok);
+		}
+		if (command instanceof ErrorReply error && !error.line().isEmpty()) {
+			return Mono.fromSupplier(() -> TextResponses.line(allocator, error.line()));
+		}
+		// quit, or a connection closed without an answer
+		return Mono.empty();
+	}
+
+	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator) {
+		List<Key> keys = command.keys();
+		if (keys.size() == 1) {
+			return fetch(command, session, keys.get(0)).map(Arrays::asList)
+				.defaultIfEmpty(Arrays.asList((Item) null))
+				.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
+		}
+		return Flux.fromIterable(keys)
+			.concatMap((key) -> fetch(command, session, key).map(Arrays::asList).defaultIfEmpty(Arrays.asList((Item) null)))
+			.collect(() -> new ArrayList<Item>(keys.size()), (items, item) -> items.add(item.get(0)))
+			.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
+	}
+
+	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key) {
+		if (command.touch()) {
+			this.statistics.cmdTouch.increment();
+			return this.handler.getAndTouch(session, key, command.exptime())
+				.doOnNext((item) -> this.statistics.touchHits.increment())
+				.switchIfEmpty(Mono.fromRunnable(this.statistics.touchMisses::increment));
+		}
+		this.statistics.cmdGet.increment();
+		return this.handler.get(session, key)
+			.doOnNext((item) -> this.statistics.getHits.increment())
+			.switchIfEmpty(Mono.fromRunnable(this.statistics.getMisses::increment));
+	}
+
+	private Mono<ByteBuf> store(StorageCommand command, Session session) {
+		this.statistics.cmdSet.increment();
+		Mono<StoreResult> result = switch (command.mode()) {
+			case SET -> this.handler.set(session, command.key(), command.entry());
+			case ADD -> this.handler.add(session, command.key(), command.entry());
+			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
+			case APPEND -> this.handler.append(session, command.key(), command.entry().value());
+			case PREPEND -> this.handler.prepend(session, command.key(), command.entry().value());
+			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas())
+				.doOnNext(this::countCas);
+		};
+		return result.defaultIfEmpty(StoreResult.NOT_STORED).map(TextResponses::storeResult);
+	}
+
+	private void countCas(StoreResult result) {
+		switch (result) {
+			case STORED -> this.statistics.casHits.increment();
+			case EXISTS -> this.statistics.casBadval.increment();
+			case NOT_FOUND -> this.statistics.casMisses.increment();
+			default -> {
+			}
+		}
+	}
+
+	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator) {
+		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
+				: this.handler.decrement(session, command.key(), command.delta());
+		ServerStatistics stats = this.statistics;
+		return result.map((value) -> {
+			(command.increment() ? stats.incrHits : stats.decrHits).increment();
+			return TextResponses.number(allocator, value);
+		}).switchIfEmpty(Mono.fromSupplier(() -> {
+			(command.increment() ? stats.incrMisses : stats.decrMisses).increment();
+			return TextResponses.notFound();
+		}));
+	}
+
+	private ByteBuf failure(Throwable ex, MemcachedCommand command, ClientConnection connection,
+			ByteBufAllocator allocator) {
+		if (ex instanceof ClientErrorException) {
+			return TextResponses.line(allocator, "CLIENT_ERROR " + ex.getMessage());
+		}
+		if (ex instanceof ConnectionAbortedException) {
+			connection.closeAfterResponse();
+		}
+		if (ex instanceof CommandFailedException) {
+			return TextResponses.line(allocator, "SERVER_ERROR " + oneLine(ex.getMessage()));
+		}
+		logger.warn("Handler failed on {} for {}", command.getClass().getSimpleName(), connection.session(), ex);
+		String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+		return TextResponses.line(allocator, "SERVER_ERROR " + oneLine(message));
+	}
+
+	private static String oneLine(String message) {
+		return (message != null) ? message.replace('\r', ' ').replace('\n', ' ') : "";
+	}
+
+	private static boolean count(boolean hit, LongAdder hits, LongAdder misses) {
+		(hit ? hits : misses).increment();
+		return hit;
+	}
+
+}

@@ -1,0 +1,492 @@
+package io.github.memcachedserver.server;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.QuitCommand;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.protocol.text.TextCommandDecoder;
+import io.github.memcachedserver.protocol.text.TextProtocolLimits;
+import io.github.memcachedserver.protocol.text.TextResponses;
+import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
+import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * A memcached-protocol server: listeners on any number of TCP and unix socket addresses,
+ * all serving one {@link MemcachedCommandHandler}. Listeners can be opened and closed while
+ * the server runs (the Perl original's {@code open}, {@code close} and {@code close_all}).
+ * <p>
+ * Each connection is one reactive pipeline: decoded commands run one at a time in request
+ * order ({@code concatMap}), so a pipelined write is visible to the read after it, and all
+ * answers go out through a single send that reactor-netty flushes once per burst.
+ *
+ * @since 0.1.0
+ */
+public final class MemcachedServer {
+
+	private static final Logger logger = LoggerFactory.getLogger(MemcachedServer.class);
+
+	/** The version answered to {@code version}: the memcached release whose protocol we serve. */
+	public static final String DEFAULT_VERSION = "1.6.18";
+
+	private static final int COMMAND_PREFETCH = 32;
+
+	private final MemcachedCommandHandler handler;
+
+	private final List<ListenAddress> initialAddresses;
+
+	private final TextProtocolLimits limits;
+
+	private final int maxConnections;
+
+	private final Duration idleTimeout;
+
+	private final int threads;
+
+	private final ServerStatistics statistics = new ServerStatistics();
+
+	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
+
+	private final Map<ListenAddress, DisposableServer> listeners = new LinkedHashMap<>();
+
+	private final AtomicLong connectionIds = new AtomicLong();
+
+	private final CommandDispatcher dispatcher;
+
+	private @Nullable LoopResources loops;
+
+	private @Nullable ChannelGroup channels;
+
+	private @Nullable TcpServer tcpServer;
+
+	private Sinks.Empty<Void> draining = Sinks.empty();
+
+	private MemcachedServer(Builder builder) {
+		this.handler = builder.handler;
+		this.initialAddresses = List.copyOf(builder.addresses);
+		this.limits = TextProtocolLimits.DEFAULTS.withMaxItemSize(builder.maxItemSize);
+		this.maxConnections = builder.maxConnections;
+		this.idleTimeout = builder.idleTimeout;
+		this.threads = builder.threads;
+		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
+				builder.maxItemSize, this.idleTimeout.toSeconds());
+		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
+				this.connections.values(), () -> System.currentTimeMillis() / 1000);
+		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport);
+	}
+
+	/**
+	 * Starts configuring a server.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Binds every configured listener. Fails, with no listener left open, when any address
+	 * cannot be bound.
+	 * @return this server
+	 * @throws MemcachedServerException when an address cannot be bound
+	 */
+	public synchronized MemcachedServer start() {
+		if (this.tcpServer != null) {
+			return this;
+		}
+		this.loops = LoopResources.create("memcached", this.threads, true);
+		this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+		this.draining = Sinks.empty();
+		this.tcpServer = TcpServer.create()
+			.runOn(this.loops)
+			.channelGroup(this.channels)
+			.doOnConnection(this::configureConnection)
+			.handle(this::serve);
+		try {
+			for (ListenAddress address : this.initialAddresses) {
+				open(address);
+			}
+		}
+		catch (RuntimeException ex) {
+			stop(Duration.ZERO);
+			throw ex;
+		}
+		return this;
+	}
+
+	/**
+	 * Opens one more listener on a running server.
+	 * @param address where to listen
+	 * @return the bound address (with the actual port when 0 was asked for)
+	 * @throws MemcachedServerException when the address cannot be bound
+	 */
+	public synchronized SocketAddress open(ListenAddress address) {
+		if (this.tcpServer == null) {
+			throw new IllegalStateException("Server is not started");
+		}
+		if (this.listeners.containsKey(address)) {
+			throw new MemcachedServerException("Already listening on " + address);
+		}
+		DisposableServer server;
+		try {
+			server = this.tcpServer.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
+		}
+		catch (RuntimeException ex) {
+			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
+		}
+		this.listeners.put(address, server);
+		logger.info("Memcached server listening on {}", server.address());
+		return server.address();
+	}
+
+	/**
+	 * Stops accepting connections on one listener; its open connections carry on.
+	 * @param address the listener's configured address
+	 * @return whether such a listener was open
+	 */
+	public synchronized boolean close(ListenAddress address) {
+		DisposableServer server = this.listeners.remove(address);
+		if (server == null) {
+			return false;
+		}
+		server.disposeNow();
+		return true;
+	}
+
+	/**
+	 * Stops accepting connections on every listener; open connections carry on.
+	 */
+	public synchronized void closeAll() {
+		for (ListenAddress address : new ArrayList<>(this.listeners.keySet())) {
+			close(address);
+		}
+	}
+
+	/**
+	 * Stops gracefully, waiting up to 30 seconds for in-flight commands.
+	 * @see #stop(Duration)
+	 */
+	public void stop() {
+		stop(Duration.ofSeconds(30));
+	}
+
+	/**
+	 * Stops the server: closes every listener, stops reading new commands, lets the commands
+	 * already read finish and their answers reach the clients (up to the timeout), then closes
+	 * every connection.
+	 * @param timeout how long to wait for in-flight commands
+	 */
+	public synchronized void stop(Duration timeout) {
+		if (this.tcpServer == null) {
+			return;
+		}
+		closeAll();
+		this.draining.tryEmitEmpty();
+		ChannelGroup channels = this.channels;
+		if (channels != null) {
+			awaitConnectionsDrained(timeout);
+			channels.close().awaitUninterruptibly(Math.max(1000, timeout.toMillis()));
+		}
+		if (this.loops != null) {
+			this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+		}
+		this.tcpServer = null;
+		this.channels = null;
+		this.loops = null;
+	}
+
+	private void awaitConnectionsDrained(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!this.connections.isEmpty() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Returns whether the server has been started and not stopped.
+	 * @return whether it runs
+	 */
+	public synchronized boolean isRunning() {
+		return this.tcpServer != null;
+	}
+
+	/**
+	 * Returns the addresses the open listeners are bound to, in the order they were opened.
+	 * @return the bound addresses
+	 */
+	public synchronized List<SocketAddress> boundAddresses() {
+		List<SocketAddress> addresses = new ArrayList<>();
+		for (DisposableServer server : this.listeners.values()) {
+			addresses.add(server.address());
+		}
+		return addresses;
+	}
+
+	/**
+	 * Returns the port of the first open TCP listener.
+	 * @return the port
+	 * @throws IllegalStateException when no TCP listener is open
+	 */
+	public int port() {
+		for (SocketAddress address : boundAddresses()) {
+			if (address instanceof InetSocketAddress inet) {
+				return inet.getPort();
+			}
+		}
+		throw new IllegalStateException("No TCP listener is open");
+	}
+
+	/**
+	 * Returns the server's counters.
+	 * @return the statistics
+	 */
+	public ServerStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Returns the handler that serves every command.
+	 * @return the handler
+	 */
+	public MemcachedCommandHandler handler() {
+		return this.handler;
+	}
+
+	private void configureConnection(Connection connection) {
+		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
+		connection.addHandlerLast("memcached-text-decoder", new TextCommandDecoder(this.limits));
+		if (!this.idleTimeout.isZero()) {
+			connection.onReadIdle(this.idleTimeout.toMillis(), connection::dispose);
+		}
+	}
+
+	private Publisher<Void> serve(NettyInbound inbound, NettyOutbound outbound) {
+		Connection[] holder = new Connection[1];
+		inbound.withConnection((connection) -> holder[0] = connection);
+		Channel channel = holder[0].channel();
+		if (this.statistics.currentConnections() >= this.maxConnections) {
+			this.statistics.rejectedConnections.increment();
+			// memcached's answer when it is over its connection limit, then it hangs up
+			return outbound.send(Mono.just(TextResponses.tooManyConnections())).then();
+		}
+		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
+				channel.remoteAddress());
+		ClientConnection connection = new ClientConnection(session, String.valueOf(channel.localAddress()),
+				System.currentTimeMillis() / 1000);
+		opened(connection);
+		holder[0].onDispose(() -> closed(connection));
+		Flux<ByteBuf> responses = inbound.receiveObject()
+			.cast(MemcachedCommand.class)
+			.takeUntilOther(this.draining.asMono())
+			.takeUntil(MemcachedServer::endsConnection)
+			.doOnNext((command) -> connection.commandReceived(System.currentTimeMillis() / 1000))
+			.concatMap((command) -> this.dispatcher.dispatch(command, connection, outbound.alloc()), COMMAND_PREFETCH)
+			.takeUntil((response) -> connection.isClosing());
+		return outbound.send(responses).then();
+	}
+
+	private void opened(ClientConnection connection) {
+		this.statistics.currentConnections.increment();
+		this.statistics.totalConnections.increment();
+		this.connections.put(connection.session().id(), connection);
+		try {
+			this.handler.connectionOpened(connection.session());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Handler failed on connection open for {}", connection.session(), ex);
+		}
+	}
+
+	private void closed(ClientConnection connection) {
+		if (this.connections.remove(connection.session().id()) == null) {
+			return;
+		}
+		this.statistics.currentConnections.decrement();
+		try {
+			this.handler.connectionClosed(connection.session());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Handler failed on connection close for {}", connection.session(), ex);
+		}
+	}
+
+	Collection<ClientConnection> connections() {
+		return this.connections.values();
+	}
+
+	private static boolean endsConnection(MemcachedCommand command) {
+		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection());
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+	}
+
+	/**
+	 * Configures a {@link MemcachedServer}.
+	 */
+	public static final class Builder {
+
+		private MemcachedCommandHandler handler;
+
+		private final List<ListenAddress> addresses = new ArrayList<>();
+
+		private int maxConnections = 1024;
+
+		private Duration idleTimeout = Duration.ZERO;
+
+		private int threads = Runtime.getRuntime().availableProcessors();
+
+		private int maxItemSize = ConcurrentMapMemcachedStore.DEFAULT_MAX_ITEM_SIZE;
+
+		private String version = DEFAULT_VERSION;
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the handler that serves every command; without one, a
+		 * {@link ConcurrentMapMemcachedStore} with default limits does.
+		 * @param handler the handler
+		 * @return this builder
+		 */
+		public Builder handler(MemcachedCommandHandler handler) {
+			this.handler = handler;
+			return this;
+		}
+
+		/**
+		 * Adds a listener address; without any, the server listens on 127.0.0.1:11211.
+		 * @param address the address
+		 * @return this builder
+		 */
+		public Builder listen(ListenAddress address) {
+			this.addresses.add(address);
+			return this;
+		}
+
+		/**
+		 * Adds a listener address in text form, see {@link ListenAddress#parse(String)}.
+		 * @param address the address
+		 * @return this builder
+		 */
+		public Builder listen(String address) {
+			return listen(ListenAddress.parse(address));
+		}
+
+		/**
+		 * Sets the connection limit, like {@code memcached -c}; clients over it are answered
+		 * {@code ERROR Too many open connections} and disconnected.
+		 * @param maxConnections the limit
+		 * @return this builder
+		 */
+		public Builder maxConnections(int maxConnections) {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("'maxConnections' must be positive");
+			}
+			this.maxConnections = maxConnections;
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay silent before it is closed, like
+		 * {@code memcached -o idle_timeout}; zero for never.
+		 * @param idleTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			if (idleTimeout.isNegative()) {
+				throw new IllegalArgumentException("'idleTimeout' must not be negative");
+			}
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets the number of event-loop threads, like {@code memcached -t}.
+		 * @param threads the thread count
+		 * @return this builder
+		 */
+		public Builder threads(int threads) {
+			if (threads < 1) {
+				throw new IllegalArgumentException("'threads' must be positive");
+			}
+			this.threads = threads;
+			return this;
+		}
+
+		/**
+		 * Sets the largest item the protocol accepts, like {@code memcached -I}; larger
+		 * values are refused before they are read. Applies to the default store too.
+		 * @param maxItemSize the size in bytes
+		 * @return this builder
+		 */
+		public Builder maxItemSize(int maxItemSize) {
+			this.maxItemSize = maxItemSize;
+			return this;
+		}
+
+		/**
+		 * Sets the version string answered to {@code version}.
+		 * @param version the version
+		 * @return this builder
+		 */
+		public Builder version(String version) {
+			this.version = version;
+			return this;
+		}
+
+		/**
+		 * Builds the server (not started).
+		 * @return the server
+		 */
+		public MemcachedServer build() {
+			if (this.handler == null) {
+				this.handler = ConcurrentMapMemcachedStore.builder().maxItemSize(this.maxItemSize).build();
+			}
+			if (this.addresses.isEmpty()) {
+				this.addresses.add(ListenAddress.tcp("127.0.0.1", ListenAddress.DEFAULT_PORT));
+			}
+			return new MemcachedServer(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.github.memcachedserver.server;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The server's counters, named after the fields of memcached's {@code stats} that they
+ * feed. Counted per command outcome in the dispatcher, so they hold for any handler.
+ *
+ * @since 0.1.0
+ */
+public final class ServerStatistics {
+
+	final LongAdder totalConnections = new LongAdder();
+
+	final LongAdder currentConnections = new LongAdder();
+
+	final LongAdder rejectedConnections = new LongAdder();
+
+	final LongAdder cmdGet = new LongAdder();
+
+	final LongAdder cmdSet = new LongAdder();
+
+	final LongAdder cmdFlush = new LongAdder();
+
+	final LongAdder cmdTouch = new LongAdder();
+
+	final LongAdder getHits = new LongAdder();
+
+	final LongAdder getMisses = new LongAdder();
+
+	final LongAdder deleteHits = new LongAdder();
+
+	final LongAdder deleteMisses = new LongAdder();
+
+	final LongAdder incrHits = new LongAdder();
+
+	final LongAdder incrMisses = new LongAdder();
+
+	final LongAdder decrHits = new LongAdder();
+
+	final LongAdder decrMisses = new LongAdder();
+
+	final LongAdder casHits = new LongAdder();
+
+	final LongAdder casMisses = new LongAdder();
+
+	final LongAdder casBadval = new LongAdder();
+
+	final LongAdder touchHits = new LongAdder();
+
+	final LongAdder touchMisses = new LongAdder();
+
+	final LongAdder storeTooLarge = new LongAdder();
+
+	final LongAdder bytesRead = new LongAdder();
+
+	final LongAdder bytesWritten = new LongAdder();
+
+	/**
+	 * Returns the number of open client connections.
+	 * @return the count
+	 */
+	public long currentConnections() {
+		return this.currentConnections.sum();
+	}
+
+	/**
+	 * Returns the number of connections accepted since start.
+	 * @return the count
+	 */
+	public long totalConnections() {
+		return this.totalConnections.sum();
+	}
+
+	/**
+	 * Clears the counters that memcached's {@code stats reset} clears (not the gauges).
+	 */
+	void reset() {
+		for (LongAdder counter : new LongAdder[] { this.totalConnections, this.rejectedConnections, this.cmdGet,
+				this.cmdSet, this.cmdFlush, this.cmdTouch, this.getHits, this.getMisses, this.deleteHits,
+				this.deleteMisses, this.incrHits, this.incrMisses, this.decrHits, this.decrMisses, this.casHits,
+				this.casMisses, this.casBadval, this.touchHits, this.touchMisses, this.storeTooLarge, this.bytesRead,
+				this.bytesWritten }) {
+			counter.reset();
+		}
+	}
+
+}

@@ -1,0 +1,536 @@
+package io.github.memcachedserver.store;
+
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.memcachedserver.handler.Arithmetic;
+import io.github.memcachedserver.handler.CommandFailedException;
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.handler.StoreStatistics;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * The built-in store: a complete memcached in a {@link ConcurrentHashMap}, used when the
+ * application brings no handler of its own (the Perl original's
+ * {@code Memcached::Server::Default}).
+ * <p>
+ * Every read-modify-write runs inside {@link ConcurrentHashMap#compute}, so concurrent
+ * {@code cas}, {@code incr} and {@code append} on one key are exact. Items expire by
+ * memcached's rules, lazily when read and as the eviction clock meets them. Memory is
+ * counted as memcached counts it ({@link ItemSize}); past the limit the least recently
+ * used items go first, approximated by the CLOCK algorithm (a FIFO in which a recently
+ * read item gets a second chance), which keeps reads lock-free.
+ *
+ * @since 0.1.0
+ */
+public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics {
+
+	/** memcached's default memory limit ({@code -m 64}). */
+	public static final long DEFAULT_MEMORY_LIMIT = 64L * 1024 * 1024;
+
+	/** memcached's default item size limit ({@code -I 1m}). */
+	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
+
+	private static final String TOO_LARGE = "object too large for cache";
+
+	private final ConcurrentHashMap<Key, StoredItem> items = new ConcurrentHashMap<>();
+
+	/** The eviction clock: every installed item once, in installation order, plus stale ones. */
+	private final ConcurrentLinkedQueue<StoredItem> clock = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong clockSize = new AtomicLong();
+
+	private final AtomicLong bytesUsed = new AtomicLong();
+
+	private final AtomicLong casCounter = new AtomicLong();
+
+	private final LongAdder totalItems = new LongAdder();
+
+	private final LongAdder evictions = new LongAdder();
+
+	private final LongAdder reclaimed = new LongAdder();
+
+	private final LongAdder expiredReads = new LongAdder();
+
+	private final LongAdder flushedReads = new LongAdder();
+
+	private final long memoryLimit;
+
+	private final int maxItemSize;
+
+	private final Clock wallClock;
+
+	/** Items last written at or before this second are flushed once it has passed; 0 for none. */
+	private volatile long oldestLive;
+
+	/** Items with a CAS unique below this one are flushed; 0 for none. */
+	private volatile long oldestCas;
+
+	/**
+	 * Creates a store with memcached's default limits.
+	 */
+	public ConcurrentMapMemcachedStore() {
+		this(builder());
+	}
+
+	private ConcurrentMapMemcachedStore(Builder builder) {
+		this.memoryLimit = builder.memoryLimit;
+		this.maxItemSize = builder.maxItemSize;
+		this.wallClock = builder.clock;
+	}
+
+	/**
+	 * Starts configuring a store.
+	 * @return a builder with memcached's defaults
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public Mono<Item> get(Session session, Key key) {
+		StoredItem item = readLive(key, now());
+		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
+	}
+
+	@Override
+	public Mono<StoreResult> set(Session session, Key key, Entry entry) {
+		checkSize(key, entry.value().length, entry.flags());
+		return Mono.just(update(key, (live, now, result) -> {
+			result.value = StoreResult.STORED;
+			return newItem(key, entry, now);
+		}));
+	}
+
+	@Override
+	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
+		checkSize(key, entry.value().length, entry.flags());
+		return Mono.just(update(key, (live, now, result) -> {
+			if (live != null) {
+				// memcached bumps the existing item on a failed add
+				live.recentlyUsed = true;
+				result.value = StoreResult.NOT_STORED;
+				return live;
+			}
+			result.value = StoreResult.STORED;
+			return newItem(key, entry, now);
+		}));
+	}
+
+	@Override
+	public Mono<StoreResult> replace(Session session, Key key, Entry entry) {
+		checkSize(key, entry.value().length, entry.flags());
+		return Mono.just(update(key, (live, now, result) -> {
+			if (live == null) {
+				result.value = StoreResult.NOT_STORED;
+				return null;
+			}
+			result.value = StoreResult.STORED;
+			return newItem(key, entry, now);
+		}));
+	}
+
+	@Override
+	public Mono<StoreResult> append(Session session, Key key, byte[] data) {
+		return Mono.just(concatenate(key, data, true));
+	}
+
+	@Override
+	public Mono<StoreResult> prepend(Session session, Key key, byte[] data) {
+		return Mono.just(concatenate(key, data, false));
+	}
+
+	private StoreResult concatenate(Key key, byte[] data, boolean append) {
+		return update(key, (live, now, result) -> {
+			if (live == null || ItemSize.of(key.length(), (long) live.value.length + data.length, live.flags) > this.maxItemSize) {
+				result.value = StoreResult.NOT_STORED;
+				return live;
+			}
+			byte[] joined = new byte[live.value.length + data.length];
+			byte[] first = append ? live.value : data;
+			byte[] second = append ? data : live.value;
+			System.arraycopy(first, 0, joined, 0, first.length);
+			System.arraycopy(second, 0, joined, first.length, second.length);
+			result.value = StoreResult.STORED;
+			return live.withValue(joined, nextCas(), now);
+		});
+	}
+
+	@Override
+	public Mono<StoreResult> cas(Session session, Key key, Entry entry, long cas) {
+		checkSize(key, entry.value().length, entry.flags());
+		return Mono.just(update(key, (live, now, result) -> {
+			if (live == null) {
+				result.value = StoreResult.NOT_FOUND;
+				return null;
+			}
+			if (live.cas != cas) {
+				result.value = StoreResult.EXISTS;
+				return live;
+			}
+			result.value = StoreResult.STORED;
+			return newItem(key, entry, now);
+		}));
+	}
+
+	@Override
+	public Mono<Boolean> delete(Session session, Key key) {
+		return Mono.just(update(key, (live, now, result) -> {
+			result.value = live != null;
+			return null;
+		}));
+	}
+
+	@Override
+	public Mono<Long> increment(Session session, Key key, long delta) {
+		return arithmetic(key, delta, true);
+	}
+
+	@Override
+	public Mono<Long> decrement(Session session, Key key, long delta) {
+		return arithmetic(key, delta, false);
+	}
+
+	private Mono<Long> arithmetic(Key key, long delta, boolean increment) {
+		Long value = update(key, (live, now, result) -> {
+			if (live == null) {
+				return null;
+			}
+			long next = Arithmetic.apply(live.value, delta, increment);
+			result.value = next;
+			return live.withValue(Arithmetic.format(next, live.value.length), nextCas(), now);
+		});
+		return (value != null) ? Mono.just(value) : Mono.empty();
+	}
+
+	@Override
+	public Mono<Boolean> touch(Session session, Key key, long exptime) {
+		return Mono.just(touched(key, exptime) != null);
+	}
+
+	@Override
+	public Mono<Item> getAndTouch(Session session, Key key, long exptime) {
+		StoredItem item = touched(key, exptime);
+		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
+	}
+
+	private @Nullable StoredItem touched(Key key, long exptime) {
+		return update(key, (live, now, result) -> {
+			if (live == null) {
+				return null;
+			}
+			StoredItem touched = live.withExpiry(Entry.expiresAtEpochSecond(exptime, now));
+			touched.recentlyUsed = true;
+			result.value = touched;
+			return touched;
+		});
+	}
+
+	@Override
+	public Mono<Void> flushAll(Session session, long delaySeconds) {
+		long now = now();
+		if (delaySeconds > 0) {
+			// as memcached: items written up to the second before the deadline are invalidated
+			this.oldestLive = Entry.expiresAtEpochSecond(delaySeconds, now) - 1;
+		}
+		else {
+			this.oldestLive = now - 1;
+			this.oldestCas = this.casCounter.get() + 1;
+		}
+		return Mono.empty();
+	}
+
+	@Override
+	public StoreStatistics storeStatistics() {
+		return this;
+	}
+
+	private long now() {
+		return this.wallClock.millis() / 1000;
+	}
+
+	private long nextCas() {
+		return this.casCounter.incrementAndGet();
+	}
+
+	private StoredItem newItem(Key key, Entry entry, long now) {
+		return new StoredItem(key, entry.value(), entry.flags(), Entry.expiresAtEpochSecond(entry.exptime(), now),
+				nextCas(), now);
+	}
+
+	private void checkSize(Key key, int valueLength, int flags) {
+		if (ItemSize.of(key.length(), valueLength, flags) > this.maxItemSize) {
+			throw new CommandFailedException(TOO_LARGE);
+		}
+	}
+
+	private boolean isLive(StoredItem item, long now) {
+		return !item.isExpired(now) && !isFlushed(item, now);
+	}
+
+	private boolean isFlushed(StoredItem item, long now) {
+		long oldestLive = this.oldestLive;
+		return (oldestLive != 0 && oldestLive <= now && item.storedAt <= oldestLive) || item.cas < this.oldestCas;
+	}
+
+	private @Nullable StoredItem readLive(Key key, long now) {
+		StoredItem item = this.items.get(key);
+		if (item == null) {
+			return null;
+		}
+		if (item.isExpired(now)) {
+			this.expiredReads.increment();
+			unlink(item);
+			return null;
+		}
+		if (isFlushed(item, now)) {
+			this.flushedReads.increment();
+			unlink(item);
+			return null;
+		}
+		item.recentlyUsed = true;
+		return item;
+	}
+
+	private void unlink(StoredItem item) {
+		if (this.items.remove(item.key, item)) {
+			this.bytesUsed.addAndGet(-item.size);
+		}
+	}
+
+	/**
+	 * Runs a read-modify-write on one key under the map's lock for that key. The update sees
+	 * the live item (an expired or flushed one counts as absent) and returns the item to
+	 * keep, or {@code null} to remove the key.
+	 */
+	private <R> R update(Key key, ItemUpdate<R> update) {
+		long now = now();
+		Outcome<R> outcome = new Outcome<>();
+		this.items.compute(key, (k, current) -> {
+			StoredItem live = (current != null && isLive(current, now)) ? current : null;
+			StoredItem next = update.apply(live, now, outcome);
+			outcome.previous = current;
+			outcome.next = next;
+			return next;
+		});
+		if (outcome.next != outcome.previous) {
+			long previousSize = (outcome.previous != null) ? outcome.previous.size : 0;
+			long nextSize = (outcome.next != null) ? outcome.next.size : 0;
+			this.bytesUsed.addAndGet(nextSize - previousSize);
+			if (outcome.next != null) {
+				if (outcome.previous == null || outcome.previous.value != outcome.next.value) {
+					this.totalItems.increment();
+				}
+				this.clock.add(outcome.next);
+				this.clockSize.incrementAndGet();
+			}
+		}
+		reclaimAtClockHead(now);
+		evictWhileOverLimit(now);
+		return outcome.value;
+	}
+
+	private void evictWhileOverLimit(long now) {
+		while (this.bytesUsed.get() > this.memoryLimit) {
+			StoredItem candidate = this.clock.poll();
+			if (candidate == null) {
+				return;
+			}
+			this.clockSize.decrementAndGet();
+			if (this.items.get(candidate.key) != candidate) {
+				continue;
+			}
+			boolean expired = !isLive(candidate, now);
+			if (candidate.recentlyUsed && !expired) {
+				candidate.recentlyUsed = false;
+				this.clock.add(candidate);
+				this.clockSize.incrementAndGet();
+				continue;
+			}
+			if (this.items.remove(candidate.key, candidate)) {
+				this.bytesUsed.addAndGet(-candidate.size);
+				(expired ? this.reclaimed : this.evictions).increment();
+			}
+		}
+	}
+
+	/**
+	 * Drops stale entries and expired items at the head of the clock as writes pass by, and
+	 * compacts the clock when stale entries (replaced or deleted items) pile up.
+	 */
+	private void reclaimAtClockHead(long now) {
+		for (int i = 0; i < 2; i++) {
+			StoredItem head = this.clock.peek();
+			if (head == null) {
+				return;
+			}
+			boolean stale = this.items.get(head.key) != head;
+			boolean expired = !stale && !isLive(head, now);
+			if (!stale && !expired) {
+				break;
+			}
+			if (this.clock.remove(head)) {
+				this.clockSize.decrementAndGet();
+				if (expired && this.items.remove(head.key, head)) {
+					this.bytesUsed.addAndGet(-head.size);
+					this.reclaimed.increment();
+				}
+			}
+		}
+		if (this.clockSize.get() > 2L * this.items.size() + 1024) {
+			compactClock();
+		}
+	}
+
+	private synchronized void compactClock() {
+		for (Iterator<StoredItem> iterator = this.clock.iterator(); iterator.hasNext();) {
+			StoredItem item = iterator.next();
+			if (this.items.get(item.key) != item) {
+				iterator.remove();
+				this.clockSize.decrementAndGet();
+			}
+		}
+	}
+
+	@Override
+	public long memoryLimit() {
+		return this.memoryLimit;
+	}
+
+	@Override
+	public long bytesUsed() {
+		return this.bytesUsed.get();
+	}
+
+	@Override
+	public long itemCount() {
+		return this.items.size();
+	}
+
+	@Override
+	public long totalItems() {
+		return this.totalItems.sum();
+	}
+
+	@Override
+	public long evictions() {
+		return this.evictions.sum();
+	}
+
+	@Override
+	public long reclaimed() {
+		return this.reclaimed.sum();
+	}
+
+	@Override
+	public long expiredReads() {
+		return this.expiredReads.sum();
+	}
+
+	@Override
+	public long flushedReads() {
+		return this.flushedReads.sum();
+	}
+
+	@Override
+	public int maxItemSize() {
+		return this.maxItemSize;
+	}
+
+	@Override
+	public void resetStatistics() {
+		this.totalItems.reset();
+		this.evictions.reset();
+		this.reclaimed.reset();
+		this.expiredReads.reset();
+		this.flushedReads.reset();
+	}
+
+	@FunctionalInterface
+	private interface ItemUpdate<R> {
+
+		@Nullable StoredItem apply(@Nullable StoredItem live, long now, Outcome<R> outcome);
+
+	}
+
+	private static final class Outcome<R> {
+
+		R value;
+
+		StoredItem previous;
+
+		StoredItem next;
+
+	}
+
+	/**
+	 * Configures a {@link ConcurrentMapMemcachedStore}.
+	 */
+	public static final class Builder {
+
+		private long memoryLimit = DEFAULT_MEMORY_LIMIT;
+
+		private int maxItemSize = DEFAULT_MAX_ITEM_SIZE;
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the memory limit, like {@code memcached -m}.
+		 * @param bytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder memoryLimit(long bytes) {
+			if (bytes <= 0) {
+				throw new IllegalArgumentException("'memoryLimit' must be positive");
+			}
+			this.memoryLimit = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets the largest item accepted, like {@code memcached -I}.
+		 * @param bytes the size in bytes, counted as {@link ItemSize} does
+		 * @return this builder
+		 */
+		public Builder maxItemSize(int bytes) {
+			if (bytes < 1024) {
+				throw new IllegalArgumentException("'maxItemSize' must be at least 1024 bytes");
+			}
+			this.maxItemSize = bytes;
+			return this;
+		}
+
+		/**
+		 * Sets the clock that expiry is measured with (for tests).
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Builds the store.
+		 * @return the store
+		 */
+		public ConcurrentMapMemcachedStore build() {
+			return new ConcurrentMapMemcachedStore(this);
+		}
+
+	}
+
+}
