@@ -1,0 +1,126 @@
+package io.github.memcachedserver.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the memcached endpoint, under {@code memcached.server}.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("memcached.server")
+public class MemcachedServerProperties {
+
+	/**
+	 * Whether to start the memcached endpoint.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Addresses to listen on: "host:port", "[ipv6]:port" or "unix:/path/to.sock".
+	 */
+	private List<String> listen = new ArrayList<>(List.of("127.0.0.1:11211"));
+
+	/**
+	 * Maximum number of simultaneous client connections (memcached's -c).
+	 */
+	private int maxConnections = 1024;
+
+	/**
+	 * Number of event-loop threads. Defaults to the number of available processors.
+	 */
+	private int threads = Runtime.getRuntime().availableProcessors();
+
+	/**
+	 * How long a connection may stay silent before it is closed; 0 for never.
+	 */
+	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * Largest item accepted, key and overhead included (memcached's -I).
+	 */
+	private DataSize maxItemSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Built-in store settings.
+	 */
+	private final Store store = new Store();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public List<String> getListen() {
+		return this.listen;
+	}
+
+	public void setListen(List<String> listen) {
+		this.listen = listen;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public int getThreads() {
+		return this.threads;
+	}
+
+	public void setThreads(int threads) {
+		this.threads = threads;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public DataSize getMaxItemSize() {
+		return this.maxItemSize;
+	}
+
+	public void setMaxItemSize(DataSize maxItemSize) {
+		this.maxItemSize = maxItemSize;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	/**
+	 * Settings of the built-in store, used when the application defines no handler.
+	 */
+	public static class Store {
+
+		/**
+		 * Memory limit for items; least recently used items are evicted beyond it
+		 * (memcached's -m).
+		 */
+		private DataSize memoryLimit = DataSize.ofMegabytes(64);
+
+		public DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
+		}
+
+	}
+
+}
