@@ -2,6 +2,7 @@ package io.github.memcachedserver.server;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -33,11 +35,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpServer;
+import reactor.netty.tcp.TcpServerConfig;
 
 /**
  * A memcached-protocol server: listeners on any number of TCP and unix socket addresses,
@@ -75,7 +79,7 @@ public final class MemcachedServer {
 
 	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
 
-	private final Map<ListenAddress, DisposableServer> listeners = new LinkedHashMap<>();
+	private final Map<SocketAddress, DisposableServer> listeners = new LinkedHashMap<>();
 
 	private final AtomicLong connectionIds = new AtomicLong();
 
@@ -151,9 +155,6 @@ public final class MemcachedServer {
 		if (this.tcpServer == null) {
 			throw new IllegalStateException("Server is not started");
 		}
-		if (this.listeners.containsKey(address)) {
-			throw new MemcachedServerException("Already listening on " + address);
-		}
 		DisposableServer server;
 		try {
 			server = this.tcpServer.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
@@ -161,32 +162,73 @@ public final class MemcachedServer {
 		catch (RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
 		}
-		this.listeners.put(address, server);
+		this.listeners.put(server.address(), server);
 		logger.info("Memcached server listening on {}", server.address());
 		return server.address();
 	}
 
 	/**
+	 * Serves a connection accepted elsewhere (the Perl original's {@code serve($fh)}), as if
+	 * it had come in through a listener.
+	 * @param socket a connected, blocking or non-blocking socket channel; the server takes it
+	 * over and closes it when the client is done
+	 */
+	public synchronized void serve(SocketChannel socket) {
+		TcpServer server = this.tcpServer;
+		if (server == null || this.loops == null) {
+			throw new IllegalStateException("Server is not started");
+		}
+		ChannelGroup channels = this.channels;
+		TcpServerConfig config = server.configuration();
+		ConnectionObserver observer = (connection, state) -> {
+			if (state == ConnectionObserver.State.CONFIGURED) {
+				channels.add(connection.channel());
+				config.doOnConnection().accept(connection);
+			}
+			else if (state == ConnectionObserver.State.DISCONNECTING && connection.channel().isActive()) {
+				connection.dispose();
+			}
+		};
+		Channel channel = new NioSocketChannel(socket);
+		channel.pipeline().addLast(config.channelInitializer(observer.then(config.childObserver()), null, true));
+		// an accepted JDK channel is NIO, so it joins the NIO flavour of the event loops
+		this.loops.onServer(false).next().register(channel);
+	}
+
+	/**
 	 * Stops accepting connections on one listener; its open connections carry on.
-	 * @param address the listener's configured address
+	 * @param address the listener's address (for port 0, the bound address
+	 * {@link #open(ListenAddress)} returned)
 	 * @return whether such a listener was open
 	 */
-	public synchronized boolean close(ListenAddress address) {
-		DisposableServer server = this.listeners.remove(address);
-		if (server == null) {
-			return false;
+	public boolean close(ListenAddress address) {
+		return close(address.toSocketAddress());
+	}
+
+	/**
+	 * Stops accepting connections on the listener bound to an address; its open connections
+	 * carry on.
+	 * @param boundAddress one of {@link #boundAddresses()}
+	 * @return whether such a listener was open
+	 */
+	public synchronized boolean close(SocketAddress boundAddress) {
+		for (SocketAddress bound : this.listeners.keySet()) {
+			if (bound.equals(boundAddress) || bound.toString().equals(boundAddress.toString())) {
+				this.listeners.remove(bound).disposeNow();
+				return true;
+			}
 		}
-		server.disposeNow();
-		return true;
+		return false;
 	}
 
 	/**
 	 * Stops accepting connections on every listener; open connections carry on.
 	 */
 	public synchronized void closeAll() {
-		for (ListenAddress address : new ArrayList<>(this.listeners.keySet())) {
-			close(address);
+		for (DisposableServer server : this.listeners.values()) {
+			server.disposeNow();
 		}
+		this.listeners.clear();
 	}
 
 	/**
@@ -248,11 +290,7 @@ public final class MemcachedServer {
 	 * @return the bound addresses
 	 */
 	public synchronized List<SocketAddress> boundAddresses() {
-		List<SocketAddress> addresses = new ArrayList<>();
-		for (DisposableServer server : this.listeners.values()) {
-			addresses.add(server.address());
-		}
-		return addresses;
+		return new ArrayList<>(this.listeners.keySet());
 	}
 
 	/**
