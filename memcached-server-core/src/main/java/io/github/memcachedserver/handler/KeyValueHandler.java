@@ -94,7 +94,8 @@ public interface KeyValueHandler {
 		for (byte b : value) {
 			hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
 		}
-		return (hash == 0) ? 1 : hash & Long.MAX_VALUE;
+		long positive = hash & Long.MAX_VALUE;
+		return (positive == 0) ? 1 : positive;
 	}
 
 }

@@ -2,8 +2,9 @@ package io.github.memcachedserver.server;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+
+import io.netty.channel.unix.DomainSocketAddress;
 
 /**
  * Where a listener accepts connections: a TCP host and port, or a unix domain socket path.
@@ -122,9 +123,13 @@ public sealed interface ListenAddress {
 	 */
 	record Unix(Path path) implements ListenAddress {
 
+		/**
+		 * Returns Netty's domain socket address, which reactor-netty binds with the native
+		 * transport and converts for the JDK's NIO one.
+		 */
 		@Override
 		public SocketAddress toSocketAddress() {
-			return UnixDomainSocketAddress.of(this.path);
+			return new DomainSocketAddress(this.path.toString());
 		}
 
 		@Override

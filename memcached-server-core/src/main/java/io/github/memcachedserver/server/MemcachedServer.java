@@ -1,8 +1,12 @@
 package io.github.memcachedserver.server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -157,9 +161,10 @@ public final class MemcachedServer {
 		}
 		DisposableServer server;
 		try {
+			removeStaleSocketFile(address);
 			server = this.tcpServer.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
 		}
-		catch (RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
 		}
 		this.listeners.put(server.address(), server);
@@ -387,6 +392,17 @@ public final class MemcachedServer {
 
 	private static boolean endsConnection(MemcachedCommand command) {
 		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection());
+	}
+
+	/**
+	 * Like memcached, takes over a unix socket path whose file a previous run left behind
+	 * (a socket file, never a regular file or directory).
+	 */
+	private static void removeStaleSocketFile(ListenAddress address) throws IOException {
+		if (address instanceof ListenAddress.Unix unix && Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)
+				&& Files.readAttributes(unix.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+			Files.delete(unix.path());
+		}
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -1,5 +1,6 @@
 package io.github.memcachedserver.server;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,9 @@ final class StatsReport {
 
 	private static String describe(@Nullable SocketAddress address) {
 		if (address instanceof InetSocketAddress inet) {
-			return "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
+			return (inet.getAddress() instanceof Inet6Address)
+					? "tcp6:[" + inet.getAddress().getHostAddress() + "]:" + inet.getPort()
+					: "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
 		}
 		return (address != null) ? "unix:" + address : "unix:";
 	}
