@@ -1,0 +1,189 @@
+package io.github.memcachedserver.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import io.github.memcachedserver.handler.ClientErrorException;
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ConcurrentMapMemcachedStoreTests {
+
+	private static final Session SESSION = new Session(1, null, null);
+
+	private final SteppingClock clock = new SteppingClock();
+
+	private final ConcurrentMapMemcachedStore store = ConcurrentMapMemcachedStore.builder().clock(this.clock).build();
+
+	@Test
+	void relativeExpiryEndsAfterTheGivenSeconds() {
+		set("k", "v", 10);
+		this.clock.advance(9);
+		assertThat(get("k")).isEqualTo("v");
+		this.clock.advance(1);
+		assertThat(get("k")).isNull();
+		assertThat(this.store.expiredReads()).isEqualTo(1);
+		assertThat(this.store.itemCount()).isZero();
+		assertThat(this.store.bytesUsed()).isZero();
+	}
+
+	@Test
+	void exptimeBeyondThirtyDaysIsAnAbsoluteUnixTime() {
+		long now = this.clock.instant().getEpochSecond();
+		set("k", "v", now + 5);
+		this.clock.advance(4);
+		assertThat(get("k")).isEqualTo("v");
+		this.clock.advance(1);
+		assertThat(get("k")).isNull();
+	}
+
+	@Test
+	void negativeExptimeIsExpiredAtOnce() {
+		set("k", "v", -1);
+		assertThat(get("k")).isNull();
+	}
+
+	@Test
+	void immediateFlushInvalidatesEverythingWrittenBefore() {
+		set("old", "v", 0);
+		set("older", "v", 0);
+		this.store.flushAll(SESSION, 0).block();
+		assertThat(get("old")).isNull();
+		assertThat(this.store.flushedReads()).isEqualTo(1);
+		set("new", "v", 0);
+		assertThat(get("new")).isEqualTo("v");
+		assertThat(get("older")).isNull();
+	}
+
+	@Test
+	void delayedFlushTakesEffectASecondBeforeItsDeadlineAsInMemcached() {
+		set("k", "v", 0);
+		this.store.flushAll(SESSION, 3).block();
+		this.clock.advance(1);
+		assertThat(get("k")).isEqualTo("v");
+		this.clock.advance(1);
+		assertThat(get("k")).isNull();
+	}
+
+	@Test
+	void casSucceedsOnlyWithTheCurrentUnique() {
+		set("k", "v", 0);
+		long cas = this.store.get(SESSION, Key.of("k")).block().cas();
+		StepVerifier.create(this.store.cas(SESSION, Key.of("k"), entry("w", 0), cas + 1))
+			.expectNext(StoreResult.EXISTS)
+			.verifyComplete();
+		StepVerifier.create(this.store.cas(SESSION, Key.of("k"), entry("w", 0), cas))
+			.expectNext(StoreResult.STORED)
+			.verifyComplete();
+		StepVerifier.create(this.store.cas(SESSION, Key.of("gone"), entry("w", 0), cas))
+			.expectNext(StoreResult.NOT_FOUND)
+			.verifyComplete();
+	}
+
+	@Test
+	void decrementKeepsTheLengthPaddedWithSpacesLikeMemcached() {
+		set("n", "100", 0);
+		assertThat(this.store.decrement(SESSION, Key.of("n"), 1).block()).isEqualTo(99);
+		assertThat(get("n")).isEqualTo("99 ");
+		assertThat(this.store.decrement(SESSION, Key.of("n"), 1000).block()).isZero();
+		assertThat(this.store.increment(SESSION, Key.of("n"), -1L).block()).isEqualTo(-1L);
+		assertThat(get("n")).isEqualTo("18446744073709551615");
+		assertThat(this.store.increment(SESSION, Key.of("n"), 2).block()).isEqualTo(1);
+	}
+
+	@Test
+	void arithmeticOnTextIsAClientError() {
+		set("t", "12abc", 0);
+		assertThatExceptionOfType(ClientErrorException.class)
+			.isThrownBy(() -> this.store.increment(SESSION, Key.of("t"), 1).block())
+			.withMessage("cannot increment or decrement non-numeric value");
+	}
+
+	@Test
+	void appendKeepsFlagsAndRefusesAMissingKey() {
+		this.store.set(SESSION, Key.of("k"), new Entry(bytes("ab"), 7, 0)).block();
+		assertThat(this.store.append(SESSION, Key.of("k"), bytes("cd")).block()).isEqualTo(StoreResult.STORED);
+		assertThat(this.store.prepend(SESSION, Key.of("k"), bytes("__")).block()).isEqualTo(StoreResult.STORED);
+		Item item = this.store.get(SESSION, Key.of("k")).block();
+		assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("__abcd");
+		assertThat(item.flags()).isEqualTo(7);
+		assertThat(this.store.append(SESSION, Key.of("none"), bytes("x")).block()).isEqualTo(StoreResult.NOT_STORED);
+	}
+
+	@Test
+	void evictsLeastRecentlyUsedItemsToStayWithinTheLimit() {
+		ConcurrentMapMemcachedStore small = ConcurrentMapMemcachedStore.builder().memoryLimit(64 * 1024).build();
+		byte[] value = new byte[1000];
+		small.set(SESSION, Key.of("hot"), new Entry(value, 0, 0)).block();
+		for (int i = 0; i < 1000; i++) {
+			small.set(SESSION, Key.of("k" + i), new Entry(value, 0, 0)).block();
+			small.get(SESSION, Key.of("hot")).block();
+			assertThat(small.bytesUsed()).isLessThanOrEqualTo(64 * 1024);
+		}
+		assertThat(small.evictions()).isGreaterThan(900);
+		assertThat(small.get(SESSION, Key.of("hot")).block()).isNotNull();
+		assertThat(small.get(SESSION, Key.of("k999")).block()).isNotNull();
+		assertThat(small.get(SESSION, Key.of("k0")).block()).isNull();
+	}
+
+	@Test
+	void countsItemSizesAsMemcachedDoes() {
+		this.store.set(SESSION, Key.of("a"), new Entry(bytes("abc"), 5, 0)).block();
+		// memcached 1.6 reports "bytes 67" for this item
+		assertThat(this.store.bytesUsed()).isEqualTo(67);
+	}
+
+	private void set(String key, String value, long exptime) {
+		this.store.set(SESSION, Key.of(key), entry(value, exptime)).block();
+	}
+
+	private String get(String key) {
+		Item item = this.store.get(SESSION, Key.of(key)).block();
+		return (item != null) ? new String(item.value(), StandardCharsets.US_ASCII) : null;
+	}
+
+	private static Entry entry(String value, long exptime) {
+		return new Entry(bytes(value), 0, exptime);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** A clock that moves only when told to. */
+	private static final class SteppingClock extends Clock {
+
+		private Instant now = Instant.parse("2026-01-01T00:00:00.500Z");
+
+		void advance(long seconds) {
+			this.now = this.now.plusSeconds(seconds);
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+		@Override
+		public java.time.ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+	}
+
+}
