@@ -97,18 +97,38 @@ cat "$OUT_DIR/env.txt"
 
 # ---------------------------------------------------------------- one round
 RESULTS="$OUT_DIR/results.tsv"
-printf 'workload\tserver\tround\tops_per_sec\tp50_us\tp99_us\terrors\tserver_cpu_pct\tloadavg_before\n' > "$RESULTS"
+printf 'workload\tserver\tround\tops_per_sec\tp50_us\tp99_us\terrors\tserver_cpu_pct\tother_cpu_on_server_core_pct\tloadavg_before\n' > "$RESULTS"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # sample_cpu PID DELAY_S LENGTH_S OUTFILE: server CPU% over a window inside the measured period
 sample_cpu() {
-	local pid=$1 delay=$2 len=$3 out=$4 a b
+	local pid=$1 delay=$2 len=$3 out=$4 a b ca cb
 	sleep "$delay"
-	a=$(cpu_ticks "$pid")
+	a=$(cpu_ticks "$pid"); ca=$(core_busy "$SERVER_CPU")
 	sleep "$len"
-	b=$(cpu_ticks "$pid")
-	awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" -v len="$len" 'BEGIN {printf "%.0f", 100 * (b - a) / hz / len}' > "$out"
+	b=$(cpu_ticks "$pid"); cb=$(core_busy "$SERVER_CPU")
+	# "server% other%": other = everything else that ran on the server core (noise from neighbours)
+	awk -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v hz="$(getconf CLK_TCK)" -v len="$len" \
+		'BEGIN {s = 100 * (b - a) / hz / len; c = 100 * (cb - ca) / hz / len; o = c - s; if (o < 0) o = 0;
+		        printf "%.0f %.0f", s, o}' > "$out"
+}
+
+# busy ticks (user+nice+system+irq+softirq+steal) of one core
+core_busy() { awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+# quiet_gate: wait (up to QUIET_MAX_WAIT s) for a 1 s window in which both cores are < QUIET_PCT % busy,
+# so that neighbours on this shared machine disturb the round as little as possible
+QUIET_PCT="${QUIET_PCT:-20}"
+QUIET_MAX_WAIT="${QUIET_MAX_WAIT:-60}"
+quiet_gate() {
+	local waited=0 a0 a1 b0 b1
+	while ((waited < QUIET_MAX_WAIT)); do
+		a0=$(core_busy 0); a1=$(core_busy 1); sleep 1; b0=$(core_busy 0); b1=$(core_busy 1)
+		if (((b0 - a0) < QUIET_PCT && (b1 - a1) < QUIET_PCT)); then return 0; fi  # CLK_TCK=100: ticks == %
+		waited=$((waited + 1))
+	done
+	echo "  (machine not quiet after ${QUIET_MAX_WAIT}s, running anyway)"
 }
 
 # run_round WORKLOAD SERVER(ours|memcached) ROUND
@@ -116,17 +136,19 @@ run_round() {
 	local wl=$1 srv=$2 round=$3 port pid
 	if [[ $srv == ours ]]; then port=$OURS_PORT; pid=$OURS_PID; else port=$MC_PORT; pid=$MC_PID; fi
 	local log="$OUT_DIR/$wl-$srv-$round.log"
-	local load ops p50 p99 errs rc=0 sampler cpu
+	local load ops p50 p99 errs rc=0 sampler cpu other
 	local window=$((SECS > 6 ? SECS - 4 : 2))
+	quiet_gate
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	case $wl in
 	a_memaslap)
 		sample_cpu "$pid" 2 "$window" "$log.cpu" &
 		sampler=$!
 		taskset -c "$CLIENT_CPU" memcaslap -s "127.0.0.1:$port" -T 1 -c "$CONNS" \
-			-F "$OUT_DIR/memaslap.cfg" -t "${SECS}s" > "$log" 2>&1 || rc=$?
+			-F "$OUT_DIR/memaslap.cfg" -t "${SECS}s" -S "${SECS}s" > "$log" 2>&1 || rc=$?
 		ops=$(grep -o 'TPS: [0-9]*' "$log" | tail -1 | awk '{print $2}')
-		p50=-; p99=-
+		# memaslap has no percentiles: report its average latency (Total Statistics, Global row) as "p50"
+		p50=$(awk '/^Total Statistics$/ {t = 1} t && /^Global/ {print "avg" $9; exit}' "$log"); p99=-
 		errs=$(awk '/get_misses:/ {m=$2} END {print (m == "" ? "?" : "misses=" m)}' "$log")
 		;;
 	a_loadgen | b_batch16 | b_window16)
@@ -143,11 +165,11 @@ run_round() {
 		;;
 	esac
 	wait "$sampler" || true
-	cpu=$(cat "$log.cpu" 2>/dev/null || echo '?')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
-		"${errs:-?}" "$cpu" "$load" >> "$RESULTS"
-	printf '%-11s %-9s %-6s ops/s=%-8s p50=%-6s p99=%-6s errors=%-10s server_cpu=%s%% (rc=%s)\n' \
-		"$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" "${errs:-?}" "$cpu" "$rc"
+	read -r cpu other < <(cat "$log.cpu" 2>/dev/null || echo '? ?')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
+		"${errs:-?}" "$cpu" "$other" "$load" >> "$RESULTS"
+	printf '%-11s %-9s %-6s ops/s=%-8s p50=%-8s p99=%-6s errors=%-10s server_cpu=%s%% other_on_core=%s%% (rc=%s)\n' \
+		"$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" "${errs:-?}" "$cpu" "$other" "$rc"
 }
 
 for wl in $WORKLOADS; do
@@ -162,21 +184,33 @@ done
 python3 - "$RESULTS" > "$OUT_DIR/summary.md" <<'EOF'
 import csv, statistics, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["round"] != "warmup"]
+def num(v):
+    v = v.removeprefix("avg")
+    try:
+        return float(v)
+    except ValueError:
+        return None
 def med(wl, srv, col):
-    vals = [float(r[col]) for r in rows if r["workload"] == wl and r["server"] == srv and r[col] not in ("-", "")]
+    vals = [num(r[col]) for r in rows if r["workload"] == wl and r["server"] == srv]
+    vals = [v for v in vals if v is not None]
     return statistics.median(vals) if vals else None
 def fmt(v):
     return "-" if v is None else f"{v:,.0f}"
-print("| workload | server | ops/s (median of 3) | p50 us | p99 us | server CPU % | ops/s of each round | errors |")
-print("|---|---|---|---|---|---|---|---|")
+print("| workload | server | ops/s (median) | p50 us | p99 us | server CPU % | other CPU % on server core | ops/s per round | errors per round |")
+print("|---|---|---|---|---|---|---|---|---|")
 for wl in dict.fromkeys(r["workload"] for r in rows):
     for srv in ("ours", "memcached"):
         rs = [r for r in rows if r["workload"] == wl and r["server"] == srv]
-        print(f"| {wl} | {srv} | {fmt(med(wl, srv, 'ops_per_sec'))} | {fmt(med(wl, srv, 'p50_us'))} | "
+        p50 = fmt(med(wl, srv, "p50_us"))
+        if rs and rs[0]["p50_us"].startswith("avg"):
+            p50 = "avg " + p50
+        print(f"| {wl} | {srv} | {fmt(med(wl, srv, 'ops_per_sec'))} | {p50} | "
               f"{fmt(med(wl, srv, 'p99_us'))} | {fmt(med(wl, srv, 'server_cpu_pct'))} | "
+              f"{fmt(med(wl, srv, 'other_cpu_on_server_core_pct'))} | "
               f"{', '.join(r['ops_per_sec'] for r in rs)} | {', '.join(r['errors'] for r in rs)} |")
     o, m = med(wl, "ours", "ops_per_sec"), med(wl, "memcached", "ops_per_sec")
-    print(f"| {wl} | **ratio ours/memcached** | **{o / m:.2f}** | | | | | |")
+    if o and m:
+        print(f"| {wl} | **ratio ours/memcached** | **{o / m:.2f}** | | | | | | |")
 EOF
 cat "$OUT_DIR/summary.md"
 echo "raw logs: $OUT_DIR"

@@ -68,8 +68,16 @@ public final class Key {
 	 * @return whether the key starts with it
 	 */
 	public boolean startsWith(String prefix) {
-		byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-		return p.length <= this.bytes.length && Arrays.equals(this.bytes, 0, p.length, p, 0, p.length);
+		return startsWith(prefix.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Tells whether the key starts with the given bytes.
+	 * @param prefix the prefix bytes
+	 * @return whether the key starts with them
+	 */
+	public boolean startsWith(byte[] prefix) {
+		return prefix.length <= this.bytes.length && Arrays.equals(this.bytes, 0, prefix.length, prefix, 0, prefix.length);
 	}
 
 	/**

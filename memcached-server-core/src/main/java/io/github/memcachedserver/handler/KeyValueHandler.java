@@ -44,7 +44,7 @@ public interface KeyValueHandler {
 	 * @return completion
 	 */
 	default Mono<Void> flushAll(Session session) {
-		return Mono.error(new CommandFailedException("flush_all not supported"));
+		return Mono.error(new UnsupportedCommandException("flush_all"));
 	}
 
 	/**
@@ -73,7 +73,7 @@ public interface KeyValueHandler {
 			@Override
 			public Mono<Void> flushAll(Session session, long delaySeconds) {
 				if (delaySeconds > 0) {
-					return Mono.error(new CommandFailedException("delayed flush_all not supported"));
+					return Mono.error(new UnsupportedCommandException("delayed flush_all"));
 				}
 				return handler.flushAll(session);
 			}

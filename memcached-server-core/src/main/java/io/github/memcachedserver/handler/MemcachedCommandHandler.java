@@ -168,7 +168,7 @@ public interface MemcachedCommandHandler {
 	 * @return completion, or an error when the handler cannot flush
 	 */
 	default Mono<Void> flushAll(Session session, long delaySeconds) {
-		return Mono.error(new CommandFailedException("flush_all not supported"));
+		return Mono.error(new UnsupportedCommandException("flush_all"));
 	}
 
 	/**

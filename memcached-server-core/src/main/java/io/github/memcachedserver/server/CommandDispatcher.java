@@ -1,8 +1,10 @@
 package io.github.memcachedserver.server;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
@@ -51,10 +53,14 @@ final class CommandDispatcher {
 
 	private final StatsReport statsReport;
 
-	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport) {
+	private final Duration handlerTimeout;
+
+	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
+			Duration handlerTimeout) {
 		this.handler = handler;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
+		this.handlerTimeout = handlerTimeout;
 	}
 
 	/**
@@ -71,6 +77,9 @@ final class CommandDispatcher {
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
+		}
+		if (!this.handlerTimeout.isZero()) {
+			response = response.timeout(this.handlerTimeout);
 		}
 		response = response.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		if (command.noreply()) {
@@ -202,6 +211,11 @@ final class CommandDispatcher {
 		}
 		if (ex instanceof CommandFailedException) {
 			return TextResponses.line(allocator, "SERVER_ERROR " + oneLine(ex.getMessage()));
+		}
+		if (ex instanceof TimeoutException) {
+			logger.warn("Handler did not answer {} for {} within {}", command.getClass().getSimpleName(),
+					connection.session(), this.handlerTimeout);
+			return TextResponses.line(allocator, "SERVER_ERROR handler timed out");
 		}
 		logger.warn("Handler failed on {} for {}", command.getClass().getSimpleName(), connection.session(), ex);
 		String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();

@@ -65,8 +65,6 @@ public final class MemcachedServer {
 	/** The version answered to {@code version}: the memcached release whose protocol we serve. */
 	public static final String DEFAULT_VERSION = "1.6.18";
 
-	private static final int COMMAND_PREFETCH = 32;
-
 	private final MemcachedCommandHandler handler;
 
 	private final List<ListenAddress> initialAddresses;
@@ -78,6 +76,8 @@ public final class MemcachedServer {
 	private final Duration idleTimeout;
 
 	private final int threads;
+
+	private final int maxInFlightCommands;
 
 	private final ServerStatistics statistics = new ServerStatistics();
 
@@ -104,11 +104,12 @@ public final class MemcachedServer {
 		this.maxConnections = builder.maxConnections;
 		this.idleTimeout = builder.idleTimeout;
 		this.threads = builder.threads;
+		this.maxInFlightCommands = builder.maxInFlightCommands;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds());
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
-		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport);
+		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout);
 	}
 
 	/**
@@ -356,7 +357,8 @@ public final class MemcachedServer {
 			.takeUntilOther(this.draining.asMono())
 			.takeUntil(MemcachedServer::endsConnection)
 			.doOnNext((command) -> connection.commandReceived(System.currentTimeMillis() / 1000))
-			.concatMap((command) -> this.dispatcher.dispatch(command, connection, outbound.alloc()), COMMAND_PREFETCH)
+			.concatMap((command) -> this.dispatcher.dispatch(command, connection, outbound.alloc()),
+					this.maxInFlightCommands)
 			.takeUntil((response) -> connection.isClosing());
 		return outbound.send(responses).then();
 	}
@@ -431,6 +433,10 @@ public final class MemcachedServer {
 		private int maxItemSize = ConcurrentMapMemcachedStore.DEFAULT_MAX_ITEM_SIZE;
 
 		private String version = DEFAULT_VERSION;
+
+		private Duration handlerTimeout = Duration.ZERO;
+
+		private int maxInFlightCommands = 32;
 
 		private Builder() {
 		}
@@ -514,6 +520,34 @@ public final class MemcachedServer {
 		 */
 		public Builder maxItemSize(int maxItemSize) {
 			this.maxItemSize = maxItemSize;
+			return this;
+		}
+
+		/**
+		 * Sets how long a handler may take to answer one command before the client gets
+		 * {@code SERVER_ERROR handler timed out} (the connection stays open); zero for no limit.
+		 * @param handlerTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder handlerTimeout(Duration handlerTimeout) {
+			if (handlerTimeout.isNegative()) {
+				throw new IllegalArgumentException("'handlerTimeout' must not be negative");
+			}
+			this.handlerTimeout = handlerTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets how many decoded commands one connection may have waiting for their answers;
+		 * beyond it the server stops reading from that client until answers catch up.
+		 * @param maxInFlightCommands the limit
+		 * @return this builder
+		 */
+		public Builder maxInFlightCommands(int maxInFlightCommands) {
+			if (maxInFlightCommands < 1) {
+				throw new IllegalArgumentException("'maxInFlightCommands' must be positive");
+			}
+			this.maxInFlightCommands = maxInFlightCommands;
 			return this;
 		}
 

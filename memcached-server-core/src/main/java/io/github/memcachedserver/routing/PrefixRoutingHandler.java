@@ -1,0 +1,185 @@
+package io.github.memcachedserver.routing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.handler.StoreStatistics;
+import io.github.memcachedserver.handler.UnsupportedCommandException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends each key's commands to the handler whose prefix the key starts with (the longest
+ * prefix wins), and every other key to a fallback handler. {@code flush_all} reaches every
+ * handler that supports it; {@code stats} reports the fallback's store.
+ *
+ * @since 0.1.0
+ */
+public final class PrefixRoutingHandler implements MemcachedCommandHandler {
+
+	private final List<Route> routes;
+
+	private final MemcachedCommandHandler fallback;
+
+	private final Set<MemcachedCommandHandler> all;
+
+	private PrefixRoutingHandler(Map<String, MemcachedCommandHandler> routes, MemcachedCommandHandler fallback) {
+		List<Route> sorted = new ArrayList<>();
+		routes.forEach((prefix, handler) -> sorted.add(new Route(prefix, handler)));
+		sorted.sort(Comparator.comparingInt((Route route) -> route.prefix().length()).reversed());
+		this.routes = List.copyOf(sorted);
+		this.fallback = fallback;
+		Set<MemcachedCommandHandler> all = new LinkedHashSet<>(routes.values());
+		all.add(fallback);
+		this.all = all;
+	}
+
+	/**
+	 * Creates a router.
+	 * @param routes the handler for each key prefix (non-empty prefixes, each once)
+	 * @param fallback the handler for keys that match no prefix
+	 * @return the router
+	 */
+	public static PrefixRoutingHandler of(Map<String, MemcachedCommandHandler> routes, MemcachedCommandHandler fallback) {
+		for (String prefix : routes.keySet()) {
+			if (prefix.isEmpty()) {
+				throw new IllegalArgumentException("A route prefix must not be empty; use the fallback handler instead");
+			}
+		}
+		return new PrefixRoutingHandler(new LinkedHashMap<>(routes), fallback);
+	}
+
+	/**
+	 * Returns the handler that serves a key.
+	 * @param key the key
+	 * @return its handler
+	 */
+	public MemcachedCommandHandler handlerFor(Key key) {
+		for (Route route : this.routes) {
+			if (key.startsWith(route.prefixBytes())) {
+				return route.handler();
+			}
+		}
+		return this.fallback;
+	}
+
+	@Override
+	public Mono<Item> get(Session session, Key key) {
+		return handlerFor(key).get(session, key);
+	}
+
+	@Override
+	public Mono<StoreResult> set(Session session, Key key, Entry entry) {
+		return handlerFor(key).set(session, key, entry);
+	}
+
+	@Override
+	public Mono<Boolean> delete(Session session, Key key) {
+		return handlerFor(key).delete(session, key);
+	}
+
+	@Override
+	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
+		return handlerFor(key).add(session, key, entry);
+	}
+
+	@Override
+	public Mono<StoreResult> replace(Session session, Key key, Entry entry) {
+		return handlerFor(key).replace(session, key, entry);
+	}
+
+	@Override
+	public Mono<StoreResult> append(Session session, Key key, byte[] data) {
+		return handlerFor(key).append(session, key, data);
+	}
+
+	@Override
+	public Mono<StoreResult> prepend(Session session, Key key, byte[] data) {
+		return handlerFor(key).prepend(session, key, data);
+	}
+
+	@Override
+	public Mono<StoreResult> cas(Session session, Key key, Entry entry, long cas) {
+		return handlerFor(key).cas(session, key, entry, cas);
+	}
+
+	@Override
+	public Mono<Long> increment(Session session, Key key, long delta) {
+		return handlerFor(key).increment(session, key, delta);
+	}
+
+	@Override
+	public Mono<Long> decrement(Session session, Key key, long delta) {
+		return handlerFor(key).decrement(session, key, delta);
+	}
+
+	@Override
+	public Mono<Boolean> touch(Session session, Key key, long exptime) {
+		return handlerFor(key).touch(session, key, exptime);
+	}
+
+	@Override
+	public Mono<Item> getAndTouch(Session session, Key key, long exptime) {
+		return handlerFor(key).getAndTouch(session, key, exptime);
+	}
+
+	/**
+	 * Flushes every handler that can flush; fails only when none can.
+	 */
+	@Override
+	public Mono<Void> flushAll(Session session, long delaySeconds) {
+		return Flux.fromIterable(this.all)
+			.concatMap((handler) -> handler.flushAll(session, delaySeconds)
+				.thenReturn(true)
+				.onErrorResume(UnsupportedCommandException.class, (ex) -> Mono.just(false)))
+			.any(Boolean::booleanValue)
+			.flatMap((flushed) -> flushed ? Mono.<Void>empty() : Mono.error(new UnsupportedCommandException("flush_all")));
+	}
+
+	@Override
+	public @Nullable StoreStatistics storeStatistics() {
+		return this.fallback.storeStatistics();
+	}
+
+	@Override
+	public void connectionOpened(Session session) {
+		this.all.forEach((handler) -> handler.connectionOpened(session));
+	}
+
+	@Override
+	public void connectionClosed(Session session) {
+		this.all.forEach((handler) -> handler.connectionClosed(session));
+	}
+
+	@Override
+	public String toString() {
+		return "PrefixRoutingHandler" + this.routes + " else " + this.fallback;
+	}
+
+	private record Route(String prefix, byte[] prefixBytes, MemcachedCommandHandler handler) {
+
+		Route(String prefix, MemcachedCommandHandler handler) {
+			this(prefix, prefix.getBytes(StandardCharsets.UTF_8), handler);
+		}
+
+		@Override
+		public String toString() {
+			return this.prefix + "=" + this.handler;
+		}
+
+	}
+
+}
