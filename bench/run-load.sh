@@ -161,11 +161,11 @@ run_round() {
 		sample_cpu "$pid" $((LG_WARMUP + 2)) "$window" "$log.cpu" &
 		sampler=$!
 		taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen "${args[@]}" > "$log" 2>&1 || rc=$?
-		read -r ops p50 p99 errs < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\).*/\1 \2 \3 \4/p' "$log")
+		read -r ops p50 p99 errs < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\).*/\1 \2 \3 \4/p' "$log") || true
 		;;
 	esac
 	wait "$sampler" || true
-	read -r cpu other < <(cat "$log.cpu" 2>/dev/null || echo '? ?')
+	read -r cpu other < <(cat "$log.cpu" 2>/dev/null || echo '? ?') || true
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
 		"${errs:-?}" "$cpu" "$other" "$load" >> "$RESULTS"
 	printf '%-11s %-9s %-6s ops/s=%-8s p50=%-8s p99=%-6s errors=%-10s server_cpu=%s%% other_on_core=%s%% (rc=%s)\n' \

@@ -23,6 +23,7 @@ import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Frames memcached's text protocol into {@link MemcachedCommand}s. A state machine over
@@ -63,9 +64,11 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 	private State state = State.LINE;
 
-	private PendingStorage pending;
+	private @Nullable PendingStorage pending;
 
 	private long swallowRemaining;
+
+	private @Nullable MemcachedCommand afterSwallow;
 
 	/**
 	 * Creates a decoder for one connection.
@@ -82,7 +85,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			progress = switch (this.state) {
 				case LINE -> decodeLine(in, out);
 				case DATA -> readData(in, out);
-				case SWALLOW -> swallow(in);
+				case SWALLOW -> swallow(in, out);
 				case CLOSED -> {
 					in.skipBytes(in.readableBytes());
 					yield false;
@@ -247,29 +250,35 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			valid &= words > 5 && !line.lastParseFailed();
 		}
 		if (!valid || line.length(1) > KEY_MAX_LENGTH) {
-			swallow(length + 2);
-			return ErrorReply.of(BAD_FORMAT, noreply);
+			return swallow(length + 2, ErrorReply.of(BAD_FORMAT, noreply));
 		}
 		Key key = line.key(1);
 		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
-			swallow(length + 2);
-			return new OversizedStorageCommand(mode, key, noreply);
+			return swallow(length + 2, new OversizedStorageCommand(mode, key, noreply));
 		}
 		this.pending = new PendingStorage(mode, key, (int) flags, exptime, cas, noreply, new byte[(int) length]);
 		this.state = State.DATA;
 		return null;
 	}
 
-	private void swallow(long bytes) {
+	/**
+	 * Discards a refused command's data block, then answers it: memcached, too, answers only
+	 * once the data it throws away has arrived.
+	 */
+	private @Nullable MemcachedCommand swallow(long bytes, MemcachedCommand answer) {
 		this.swallowRemaining = bytes;
+		this.afterSwallow = answer;
 		this.state = State.SWALLOW;
+		return null;
 	}
 
-	private boolean swallow(ByteBuf in) {
+	private boolean swallow(ByteBuf in, List<Object> out) {
 		int skip = (int) Math.min(in.readableBytes(), this.swallowRemaining);
 		in.skipBytes(skip);
 		this.swallowRemaining -= skip;
 		if (this.swallowRemaining == 0) {
+			out.add(this.afterSwallow);
+			this.afterSwallow = null;
 			this.state = State.LINE;
 		}
 		return true;
