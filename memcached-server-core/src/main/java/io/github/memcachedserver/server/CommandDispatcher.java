@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,6 +32,7 @@ import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -55,9 +57,12 @@ final class CommandDispatcher {
 
 	private final Duration handlerTimeout;
 
+	private final CommandObserver observer;
+
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			Duration handlerTimeout) {
+			Duration handlerTimeout, CommandObserver observer) {
 		this.handler = handler;
+		this.observer = observer;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.handlerTimeout = handlerTimeout;
@@ -71,9 +76,11 @@ final class CommandDispatcher {
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
 	Mono<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+		long start = System.nanoTime();
+		Outcome outcome = new Outcome();
 		Mono<ByteBuf> response;
 		try {
-			response = execute(command, connection.session(), allocator);
+			response = execute(command, connection.session(), allocator, outcome);
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
@@ -81,90 +88,121 @@ final class CommandDispatcher {
 		if (!this.handlerTimeout.isZero()) {
 			response = response.timeout(this.handlerTimeout);
 		}
-		response = response.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
+		response = response.onErrorResume((ex) -> {
+			outcome.result = "error";
+			return Mono.just(failure(ex, command, connection, allocator));
+		}).doOnSuccess((answer) -> observe(command, outcome, System.nanoTime() - start));
 		if (command.noreply()) {
 			return response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
 		return response;
 	}
 
-	private Mono<ByteBuf> execute(MemcachedCommand command, Session session, ByteBufAllocator allocator) {
+	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
+		String name = name(command);
+		if (outcome.result != null) {
+			this.observer.commandCompleted(name, outcome.result, durationNanos);
+			return;
+		}
+		for (int i = 0; i < outcome.hits; i++) {
+			this.observer.commandCompleted(name, "hit", durationNanos);
+		}
+		for (int i = 0; i < outcome.misses; i++) {
+			this.observer.commandCompleted(name, "miss", durationNanos);
+		}
+	}
+
+	private Mono<ByteBuf> execute(MemcachedCommand command, Session session, ByteBufAllocator allocator,
+			Outcome outcome) {
 		if (command instanceof RetrievalCommand retrieval) {
-			return retrieve(retrieval, session, allocator);
+			return retrieve(retrieval, session, allocator, outcome);
 		}
 		if (command instanceof StorageCommand storage) {
-			return store(storage, session);
+			return store(storage, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
 			return this.handler.delete(session, delete.key())
 				.defaultIfEmpty(false)
-				.map((deleted) -> count(deleted, this.statistics.deleteHits, this.statistics.deleteMisses)
-						? TextResponses.deleted() : TextResponses.notFound());
+				.map((deleted) -> outcome.set(count(deleted, this.statistics.deleteHits, this.statistics.deleteMisses)
+						? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound()));
 		}
 		if (command instanceof ArithmeticCommand arithmetic) {
-			return arithmetic(arithmetic, session, allocator);
+			return arithmetic(arithmetic, session, allocator, outcome);
 		}
 		if (command instanceof TouchCommand touch) {
 			this.statistics.cmdTouch.increment();
 			return this.handler.touch(session, touch.key(), touch.exptime())
 				.defaultIfEmpty(false)
-				.map((touched) -> count(touched, this.statistics.touchHits, this.statistics.touchMisses)
-						? TextResponses.touched() : TextResponses.notFound());
+				.map((touched) -> outcome.set(count(touched, this.statistics.touchHits, this.statistics.touchMisses)
+						? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound()));
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
-			return this.handler.flushAll(session, flush.delaySeconds()).then(Mono.fromSupplier(TextResponses::ok));
+			return this.handler.flushAll(session, flush.delaySeconds())
+				.then(Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok())));
 		}
 		if (command instanceof OversizedStorageCommand oversized) {
 			this.statistics.storeTooLarge.increment();
 			// memcached drops the old item when a set fails, so stale data cannot persist
 			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET) ? this.handler.delete(session, oversized.key())
 					: Mono.empty();
-			return unlink.then(Mono.fromSupplier(() -> TextResponses.line(allocator, OBJECT_TOO_LARGE)));
+			return unlink.then(Mono.fromSupplier(() -> outcome.set("error", TextResponses.line(allocator, OBJECT_TOO_LARGE))));
 		}
 		if (command instanceof StatsCommand stats) {
-			return Mono.fromSupplier(() -> this.statsReport.render(stats.group(), allocator));
+			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator)));
 		}
 		if (command instanceof VersionCommand) {
-			return Mono.fromSupplier(() -> this.statsReport.version(allocator));
+			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.version(allocator)));
 		}
 		if (command instanceof VerbosityCommand) {
-			return Mono.fromSupplier(TextResponses::ok);
+			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
-		if (command instanceof ErrorReply error && !error.line().isEmpty()) {
-			return Mono.fromSupplier(() -> TextResponses.line(allocator, error.line()));
+		if (command instanceof ErrorReply error) {
+			outcome.result = "error";
+			return error.line().isEmpty() ? Mono.empty()
+					: Mono.fromSupplier(() -> TextResponses.line(allocator, error.line()));
 		}
-		// quit, or a connection closed without an answer
+		// quit
+		outcome.result = "ok";
 		return Mono.empty();
 	}
 
-	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator) {
+	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator,
+			Outcome outcome) {
 		List<Key> keys = command.keys();
 		if (keys.size() == 1) {
-			return fetch(command, session, keys.get(0)).map(Arrays::asList)
+			return fetch(command, session, keys.get(0), outcome).map(Arrays::asList)
 				.defaultIfEmpty(Arrays.asList((Item) null))
 				.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
 		}
 		return Flux.fromIterable(keys)
-			.concatMap((key) -> fetch(command, session, key).map(Arrays::asList).defaultIfEmpty(Arrays.asList((Item) null)))
+			.concatMap((key) -> fetch(command, session, key, outcome).map(Arrays::asList)
+				.defaultIfEmpty(Arrays.asList((Item) null)))
 			.collect(() -> new ArrayList<Item>(keys.size()), (items, item) -> items.add(item.get(0)))
 			.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
 	}
 
-	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key) {
+	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key, Outcome outcome) {
+		ServerStatistics stats = this.statistics;
+		Mono<Item> item;
 		if (command.touch()) {
-			this.statistics.cmdTouch.increment();
-			return this.handler.getAndTouch(session, key, command.exptime())
-				.doOnNext((item) -> this.statistics.touchHits.increment())
-				.switchIfEmpty(Mono.fromRunnable(this.statistics.touchMisses::increment));
+			stats.cmdTouch.increment();
+			item = this.handler.getAndTouch(session, key, command.exptime());
 		}
-		this.statistics.cmdGet.increment();
-		return this.handler.get(session, key)
-			.doOnNext((item) -> this.statistics.getHits.increment())
-			.switchIfEmpty(Mono.fromRunnable(this.statistics.getMisses::increment));
+		else {
+			stats.cmdGet.increment();
+			item = this.handler.get(session, key);
+		}
+		return item.doOnNext((hit) -> {
+			outcome.hits++;
+			(command.touch() ? stats.touchHits : stats.getHits).increment();
+		}).switchIfEmpty(Mono.fromRunnable(() -> {
+			outcome.misses++;
+			(command.touch() ? stats.touchMisses : stats.getMisses).increment();
+		}));
 	}
 
-	private Mono<ByteBuf> store(StorageCommand command, Session session) {
+	private Mono<ByteBuf> store(StorageCommand command, Session session, Outcome outcome) {
 		this.statistics.cmdSet.increment();
 		Mono<StoreResult> result = switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
@@ -175,7 +213,8 @@ final class CommandDispatcher {
 			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas())
 				.doOnNext(this::countCas);
 		};
-		return result.defaultIfEmpty(StoreResult.NOT_STORED).map(TextResponses::storeResult);
+		return result.defaultIfEmpty(StoreResult.NOT_STORED)
+			.map((stored) -> outcome.set(stored.name().toLowerCase(Locale.ROOT), TextResponses.storeResult(stored)));
 	}
 
 	private void countCas(StoreResult result) {
@@ -188,17 +227,71 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator) {
+	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator,
+			Outcome outcome) {
 		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
 				: this.handler.decrement(session, command.key(), command.delta());
 		ServerStatistics stats = this.statistics;
 		return result.map((value) -> {
 			(command.increment() ? stats.incrHits : stats.decrHits).increment();
-			return TextResponses.number(allocator, value);
+			return outcome.set("hit", TextResponses.number(allocator, value));
 		}).switchIfEmpty(Mono.fromSupplier(() -> {
 			(command.increment() ? stats.incrMisses : stats.decrMisses).increment();
-			return TextResponses.notFound();
+			return outcome.set("not_found", TextResponses.notFound());
 		}));
+	}
+
+	/**
+	 * The protocol name of a command, as metrics tag it.
+	 */
+	static String name(MemcachedCommand command) {
+		if (command instanceof RetrievalCommand retrieval) {
+			return (retrieval.touch() ? "gat" : "get") + (retrieval.withCas() ? "s" : "");
+		}
+		if (command instanceof StorageCommand storage) {
+			return storage.mode().name().toLowerCase(Locale.ROOT);
+		}
+		if (command instanceof OversizedStorageCommand oversized) {
+			return oversized.mode().name().toLowerCase(Locale.ROOT);
+		}
+		if (command instanceof ArithmeticCommand arithmetic) {
+			return arithmetic.increment() ? "incr" : "decr";
+		}
+		if (command instanceof DeleteCommand) {
+			return "delete";
+		}
+		if (command instanceof TouchCommand) {
+			return "touch";
+		}
+		if (command instanceof FlushAllCommand) {
+			return "flush_all";
+		}
+		if (command instanceof StatsCommand) {
+			return "stats";
+		}
+		if (command instanceof VersionCommand) {
+			return "version";
+		}
+		if (command instanceof VerbosityCommand) {
+			return "verbosity";
+		}
+		return (command instanceof ErrorReply) ? "invalid" : "quit";
+	}
+
+	/** What became of one command, for the observer. */
+	private static final class Outcome {
+
+		@Nullable String result;
+
+		int hits;
+
+		int misses;
+
+		ByteBuf set(String result, ByteBuf answer) {
+			this.result = result;
+			return answer;
+		}
+
 	}
 
 	private ByteBuf failure(Throwable ex, MemcachedCommand command, ClientConnection connection,

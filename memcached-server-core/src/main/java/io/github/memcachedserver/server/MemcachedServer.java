@@ -109,7 +109,8 @@ public final class MemcachedServer {
 				builder.maxItemSize, this.idleTimeout.toSeconds());
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
-		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout);
+		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout,
+				builder.observer);
 	}
 
 	/**
@@ -438,6 +439,8 @@ public final class MemcachedServer {
 
 		private int maxInFlightCommands = 32;
 
+		private CommandObserver observer = CommandObserver.NONE;
+
 		private Builder() {
 		}
 
@@ -548,6 +551,16 @@ public final class MemcachedServer {
 				throw new IllegalArgumentException("'maxInFlightCommands' must be positive");
 			}
 			this.maxInFlightCommands = maxInFlightCommands;
+			return this;
+		}
+
+		/**
+		 * Sets who is told about every answered command (for metrics).
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(CommandObserver observer) {
+			this.observer = observer;
 			return this;
 		}
 

@@ -73,6 +73,30 @@ public final class ServerStatistics {
 	}
 
 	/**
+	 * Returns the number of connections refused over the connection limit.
+	 * @return the count
+	 */
+	public long rejectedConnections() {
+		return this.rejectedConnections.sum();
+	}
+
+	/**
+	 * Returns the number of bytes read from clients.
+	 * @return the count
+	 */
+	public long bytesRead() {
+		return this.bytesRead.sum();
+	}
+
+	/**
+	 * Returns the number of bytes written to clients.
+	 * @return the count
+	 */
+	public long bytesWritten() {
+		return this.bytesWritten.sum();
+	}
+
+	/**
 	 * Clears the counters that memcached's {@code stats reset} clears (not the gauges).
 	 */
 	void reset() {
