@@ -10,10 +10,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.memcachedserver.command.ErrorReply;
@@ -83,9 +85,12 @@ public final class MemcachedServer {
 
 	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
 
-	private final Map<SocketAddress, DisposableServer> listeners = new LinkedHashMap<>();
+	/** Open listeners in opening order; only short, non-blocking sections hold its lock. */
+	private final Map<SocketAddress, DisposableServer> listeners = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private final AtomicLong connectionIds = new AtomicLong();
+
+	private final List<SocketAddress> lostListeners = new CopyOnWriteArrayList<>();
 
 	private final CommandDispatcher dispatcher;
 
@@ -169,9 +174,11 @@ public final class MemcachedServer {
 		catch (IOException | RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
 		}
-		this.listeners.put(server.address(), server);
-		logger.info("Memcached server listening on {}", server.address());
-		return server.address();
+		SocketAddress bound = server.address();
+		this.listeners.put(bound, server);
+		server.onDispose().subscribe(null, null, () -> listenerClosed(bound, server));
+		logger.info("Memcached server listening on {}", bound);
+		return bound;
 	}
 
 	/**
@@ -218,11 +225,14 @@ public final class MemcachedServer {
 	 * @param boundAddress one of {@link #boundAddresses()}
 	 * @return whether such a listener was open
 	 */
-	public synchronized boolean close(SocketAddress boundAddress) {
-		for (SocketAddress bound : this.listeners.keySet()) {
+	public boolean close(SocketAddress boundAddress) {
+		for (SocketAddress bound : boundAddresses()) {
 			if (bound.equals(boundAddress) || bound.toString().equals(boundAddress.toString())) {
-				this.listeners.remove(bound).disposeNow();
-				return true;
+				DisposableServer server = this.listeners.remove(bound);
+				if (server != null) {
+					server.disposeNow();
+					return true;
+				}
 			}
 		}
 		return false;
@@ -231,11 +241,10 @@ public final class MemcachedServer {
 	/**
 	 * Stops accepting connections on every listener; open connections carry on.
 	 */
-	public synchronized void closeAll() {
-		for (DisposableServer server : this.listeners.values()) {
-			server.disposeNow();
+	public void closeAll() {
+		for (SocketAddress bound : boundAddresses()) {
+			close(bound);
 		}
-		this.listeners.clear();
 	}
 
 	/**
@@ -284,6 +293,22 @@ public final class MemcachedServer {
 		}
 	}
 
+	private void listenerClosed(SocketAddress bound, DisposableServer server) {
+		// still registered means nobody asked for it to close
+		if (this.listeners.remove(bound, server)) {
+			this.lostListeners.add(bound);
+			logger.error("Memcached listener on {} closed unexpectedly", bound);
+		}
+	}
+
+	/**
+	 * Returns the listeners that closed without being asked to (for health checks).
+	 * @return their bound addresses
+	 */
+	public List<SocketAddress> lostListeners() {
+		return List.copyOf(this.lostListeners);
+	}
+
 	/**
 	 * Returns whether the server has been started and not stopped.
 	 * @return whether it runs
@@ -296,8 +321,10 @@ public final class MemcachedServer {
 	 * Returns the addresses the open listeners are bound to, in the order they were opened.
 	 * @return the bound addresses
 	 */
-	public synchronized List<SocketAddress> boundAddresses() {
-		return new ArrayList<>(this.listeners.keySet());
+	public List<SocketAddress> boundAddresses() {
+		synchronized (this.listeners) {
+			return new ArrayList<>(this.listeners.keySet());
+		}
 	}
 
 	/**
