@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.memcachedserver.handler.StoreStatistics;
-import io.github.memcachedserver.server.CommandObserver;
+import io.github.memcachedserver.server.MemcachedServerObserver;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.server.ServerStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -28,12 +28,12 @@ import io.micrometer.core.instrument.Timer;
  * {@code memcached.server.store.bytes} (gauges) and {@code memcached.server.store.evictions}
  * (counter)</li>
  * </ul>
- * Tags never carry keys or client addresses, so cardinality stays bounded. Use it as the
- * server's {@link CommandObserver}, then {@link #monitor(MemcachedServer)} the built server.
+ * Tags never carry keys or client addresses, so cardinality stays bounded. Register it as
+ * the server's {@link MemcachedServerObserver}; the gauges appear when the server starts.
  *
  * @since 0.1.0
  */
-public final class MemcachedServerMetrics implements CommandObserver {
+public final class MemcachedServerMetrics implements MemcachedServerObserver {
 
 	private final MeterRegistry registry;
 
@@ -62,10 +62,12 @@ public final class MemcachedServerMetrics implements CommandObserver {
 	}
 
 	/**
-	 * Registers the connection, traffic and store meters of a server.
+	 * Registers the connection, traffic and store meters of the server (registering again
+	 * after a restart finds the existing meters).
 	 * @param server the server this recorder observes
 	 */
-	public void monitor(MemcachedServer server) {
+	@Override
+	public void serverStarted(MemcachedServer server) {
 		ServerStatistics statistics = server.statistics();
 		Gauge.builder("memcached.server.connections.active", statistics, ServerStatistics::currentConnections)
 			.description("Open client connections")

@@ -57,10 +57,10 @@ final class CommandDispatcher {
 
 	private final Duration handlerTimeout;
 
-	private final CommandObserver observer;
+	private final MemcachedServerObserver observer;
 
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			Duration handlerTimeout, CommandObserver observer) {
+			Duration handlerTimeout, MemcachedServerObserver observer) {
 		this.handler = handler;
 		this.observer = observer;
 		this.statistics = statistics;

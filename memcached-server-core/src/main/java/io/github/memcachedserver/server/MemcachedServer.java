@@ -94,6 +94,8 @@ public final class MemcachedServer {
 
 	private final CommandDispatcher dispatcher;
 
+	private final MemcachedServerObserver observer;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -110,6 +112,7 @@ public final class MemcachedServer {
 		this.idleTimeout = builder.idleTimeout;
 		this.threads = builder.threads;
 		this.maxInFlightCommands = builder.maxInFlightCommands;
+		this.observer = builder.observer;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds());
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
@@ -153,6 +156,7 @@ public final class MemcachedServer {
 			stop(Duration.ZERO);
 			throw ex;
 		}
+		this.observer.serverStarted(this);
 		return this;
 	}
 
@@ -466,7 +470,7 @@ public final class MemcachedServer {
 
 		private int maxInFlightCommands = 32;
 
-		private CommandObserver observer = CommandObserver.NONE;
+		private MemcachedServerObserver observer = MemcachedServerObserver.NONE;
 
 		private Builder() {
 		}
@@ -586,7 +590,7 @@ public final class MemcachedServer {
 		 * @param observer the observer
 		 * @return this builder
 		 */
-		public Builder observer(CommandObserver observer) {
+		public Builder observer(MemcachedServerObserver observer) {
 			this.observer = observer;
 			return this;
 		}

@@ -1,20 +1,26 @@
 package io.github.memcachedserver.autoconfigure;
 
-import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import java.time.Duration;
+import java.util.List;
+
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * Auto-configuration of a memcached endpoint: the built-in store unless the application
- * defines a {@link MemcachedCommandHandler}, and a {@link MemcachedServer} started and
- * stopped with the application context.
+ * Auto-configuration of a memcached endpoint: the {@link MemcachedHandler @MemcachedHandler}
+ * beans (or the built-in store) behind a {@link MemcachedServer} that starts and stops with
+ * the application context.
  *
  * @since 0.1.0
  */
@@ -23,9 +29,12 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(MemcachedServerProperties.class)
 public final class MemcachedServerAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(MemcachedCommandHandler.class)
+	static final String STORE_BEAN_NAME = "memcachedStore";
+
+	@Bean(STORE_BEAN_NAME)
+	@ConditionalOnMissingBean
 	ConcurrentMapMemcachedStore memcachedStore(MemcachedServerProperties properties) {
+		MemcachedPropertiesValidator.validate(properties);
 		return ConcurrentMapMemcachedStore.builder()
 			.memoryLimit(properties.getStore().getMemoryLimit().toBytes())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
@@ -34,23 +43,46 @@ public final class MemcachedServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MemcachedServer memcachedServer(MemcachedServerProperties properties, MemcachedCommandHandler handler) {
+	MemcachedHandlerRegistry memcachedHandlerRegistry(ListableBeanFactory beanFactory, ConcurrentMapMemcachedStore store) {
+		return MemcachedHandlerRegistry.from(beanFactory, store, STORE_BEAN_NAME);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MemcachedServer memcachedServer(MemcachedServerProperties properties, MemcachedHandlerRegistry handlers,
+			ObjectProvider<MemcachedServerCustomizer> customizers) {
+		MemcachedPropertiesValidator.validate(properties);
 		MemcachedServer.Builder builder = MemcachedServer.builder()
-			.handler(handler)
+			.handler(handlers.rootHandler())
 			.maxConnections(properties.getMaxConnections())
 			.threads(properties.getThreads())
 			.idleTimeout(properties.getIdleTimeout())
+			.handlerTimeout(properties.getHandlerTimeout())
+			.maxInFlightCommands(properties.getMaxInFlightCommands())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes());
-		for (String address : properties.getListen()) {
-			builder.listen(ListenAddress.parse(address));
+		List<String> listen = properties.getListen();
+		for (int i = 0; i < listen.size(); i++) {
+			builder.listen(parse("memcached.server.listen[" + i + "]", listen.get(i)));
 		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MemcachedServerLifecycle memcachedServerLifecycle(MemcachedServer server) {
-		return new MemcachedServerLifecycle(server);
+	MemcachedServerLifecycle memcachedServerLifecycle(MemcachedServer server, ConfigurableEnvironment environment) {
+		Duration shutdownTimeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
+				Duration.class, Duration.ofSeconds(30));
+		return new MemcachedServerLifecycle(server, environment, shutdownTimeout);
+	}
+
+	private static ListenAddress parse(String property, String value) {
+		try {
+			return ListenAddress.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
 	}
 
 }

@@ -46,6 +46,18 @@ public class MemcachedServerProperties {
 	private DataSize maxItemSize = DataSize.ofMegabytes(1);
 
 	/**
+	 * How long a handler may take to answer one command before the client gets
+	 * "SERVER_ERROR handler timed out"; 0 for no limit.
+	 */
+	private Duration handlerTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How many decoded commands one connection may have waiting for answers before the server
+	 * stops reading from it.
+	 */
+	private int maxInFlightCommands = 32;
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -96,6 +108,22 @@ public class MemcachedServerProperties {
 
 	public void setMaxItemSize(DataSize maxItemSize) {
 		this.maxItemSize = maxItemSize;
+	}
+
+	public Duration getHandlerTimeout() {
+		return this.handlerTimeout;
+	}
+
+	public void setHandlerTimeout(Duration handlerTimeout) {
+		this.handlerTimeout = handlerTimeout;
+	}
+
+	public int getMaxInFlightCommands() {
+		return this.maxInFlightCommands;
+	}
+
+	public void setMaxInFlightCommands(int maxInFlightCommands) {
+		this.maxInFlightCommands = maxInFlightCommands;
 	}
 
 	public Store getStore() {

@@ -1,16 +1,16 @@
 package io.github.memcachedserver.server;
 
 /**
- * Told about every command the server answers, for metrics. Called on the connection's
- * event loop: implementations must be quick and must not block.
+ * Told when the server starts and about every command it answers, for metrics. Called on
+ * the connection's event loop: implementations must be quick and must not block.
  *
  * @since 0.1.0
  */
 @FunctionalInterface
-public interface CommandObserver {
+public interface MemcachedServerObserver {
 
 	/** An observer that records nothing. */
-	CommandObserver NONE = (command, result, durationNanos) -> {
+	MemcachedServerObserver NONE = (command, result, durationNanos) -> {
 	};
 
 	/**
@@ -22,5 +22,12 @@ public interface CommandObserver {
 	 * @param durationNanos how long the command took, from decoding to its answer
 	 */
 	void commandCompleted(String command, String result, long durationNanos);
+
+	/**
+	 * Called once the server's listeners are bound.
+	 * @param server the started server
+	 */
+	default void serverStarted(MemcachedServer server) {
+	}
 
 }

@@ -1,0 +1,186 @@
+package io.github.memcachedserver.conformance;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes two responses comparable where memcached's bytes are not reproducible: CAS uniques
+ * become {@code <cas1>}, {@code <cas2>}, ... in order of first appearance (so equal uniques stay
+ * equal and different ones stay different), the {@code VERSION} line becomes
+ * {@code VERSION <version>}, and (on request) {@code STAT} blocks are cut out for
+ * {@link StatsComparison}.
+ */
+final class ResponseNormalizer {
+
+	private ResponseNormalizer() {
+	}
+
+	/** A response split into literal text (already normalised) and {@code STAT ...END} blocks. */
+	record Parsed(List<Object> segments, List<String> casValues) {
+
+		byte[] text() {
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			for (Object s : this.segments) {
+				if (s instanceof byte[] b) {
+					out.writeBytes(b);
+				}
+				else {
+					out.writeBytes("<stats block>\r\n".getBytes(StandardCharsets.US_ASCII));
+				}
+			}
+			return out.toByteArray();
+		}
+
+		List<Map<String, String>> statsBlocks() {
+			List<Map<String, String>> blocks = new ArrayList<>();
+			for (Object s : this.segments) {
+				if (s instanceof StatsBlock b) {
+					blocks.add(b.fields());
+				}
+			}
+			return blocks;
+		}
+
+	}
+
+	record StatsBlock(Map<String, String> fields) {
+	}
+
+	static byte[] normalize(byte[] response) {
+		return parse(response, false).text();
+	}
+
+	/**
+	 * Parses a response.
+	 * @param response raw bytes
+	 * @param cutStats whether runs of {@code STAT} lines ending in {@code END} become {@link StatsBlock}s
+	 */
+	static Parsed parse(byte[] response, boolean cutStats) {
+		List<Object> segments = new ArrayList<>();
+		ByteArrayOutputStream text = new ByteArrayOutputStream();
+		List<String> casValues = new ArrayList<>();
+		int p = 0;
+		while (p < response.length) {
+			int eol = indexOfCrlf(response, p);
+			if (eol < 0) {
+				text.write(response, p, response.length - p);
+				break;
+			}
+			String line = new String(response, p, eol - p, StandardCharsets.ISO_8859_1);
+			if (line.startsWith("VALUE ")) {
+				String[] tokens = line.split(" ", -1);
+				if (tokens.length == 5) {
+					int idx = casValues.indexOf(tokens[4]);
+					if (idx < 0) {
+						casValues.add(tokens[4]);
+						idx = casValues.size() - 1;
+					}
+					tokens[4] = "<cas" + (idx + 1) + ">";
+				}
+				text.writeBytes(String.join(" ", tokens).getBytes(StandardCharsets.ISO_8859_1));
+				text.writeBytes(new byte[] { '\r', '\n' });
+				p = eol + 2;
+				int bytes = (tokens.length >= 4) ? parseIntOr(tokens[3], -1) : -1;
+				if (bytes >= 0) {
+					int end = Math.min(response.length, p + bytes + 2);
+					text.write(response, p, end - p);
+					p = end;
+				}
+				continue;
+			}
+			if (line.startsWith("VERSION ")) {
+				text.writeBytes("VERSION <version>\r\n".getBytes(StandardCharsets.US_ASCII));
+				p = eol + 2;
+				continue;
+			}
+			if (cutStats && line.startsWith("STAT ")) {
+				Map<String, String> fields = new LinkedHashMap<>();
+				int q = p;
+				boolean complete = false;
+				while (q < response.length) {
+					int e = indexOfCrlf(response, q);
+					if (e < 0) {
+						break;
+					}
+					String l = new String(response, q, e - q, StandardCharsets.ISO_8859_1);
+					if (l.equals("END")) {
+						q = e + 2;
+						complete = true;
+						break;
+					}
+					if (!l.startsWith("STAT ")) {
+						break;
+					}
+					int sp = l.indexOf(' ', 5);
+					String name = (sp < 0) ? l.substring(5) : l.substring(5, sp);
+					String value = (sp < 0) ? "" : l.substring(sp + 1);
+					fields.put(name, value);
+					q = e + 2;
+				}
+				if (complete) {
+					if (text.size() > 0) {
+						segments.add(text.toByteArray());
+						text.reset();
+					}
+					segments.add(new StatsBlock(fields));
+					p = q;
+					continue;
+				}
+			}
+			text.write(response, p, eol + 2 - p);
+			p = eol + 2;
+		}
+		if (text.size() > 0) {
+			segments.add(text.toByteArray());
+		}
+		return new Parsed(segments, casValues);
+	}
+
+	/** The last CAS unique in a raw response, or {@code null}. */
+	static String lastCas(byte[] response) {
+		List<String> values = new ArrayList<>();
+		int p = 0;
+		while (p < response.length) {
+			int eol = indexOfCrlf(response, p);
+			if (eol < 0) {
+				break;
+			}
+			String line = new String(response, p, eol - p, StandardCharsets.ISO_8859_1);
+			p = eol + 2;
+			if (line.startsWith("VALUE ")) {
+				String[] tokens = line.split(" ", -1);
+				if (tokens.length == 5) {
+					values.add(tokens[4]);
+				}
+				int bytes = (tokens.length >= 4) ? parseIntOr(tokens[3], -1) : -1;
+				if (bytes >= 0) {
+					p = Math.min(response.length, p + bytes + 2);
+				}
+			}
+		}
+		return values.isEmpty() ? null : values.get(values.size() - 1);
+	}
+
+	private static int parseIntOr(String s, int fallback) {
+		try {
+			return Integer.parseInt(s);
+		}
+		catch (NumberFormatException ex) {
+			return fallback;
+		}
+	}
+
+	private static int indexOfCrlf(byte[] b, int from) {
+		for (int i = from; i + 1 < b.length; i++) {
+			if (b[i] == '\r' && b[i + 1] == '\n') {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+}

@@ -1,0 +1,217 @@
+package io.github.memcachedserver.conformance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Differential conformance suite for the classic text protocol: every case in
+ * {@code src/test/resources/differential/*.cases} is sent byte for byte to a fresh real memcached
+ * (Debian's 1.6.18, {@code /usr/bin/memcached}) and to a fresh instance of our server, and the
+ * answers must be identical (CAS uniques and the version string compared as patterns, {@code stats}
+ * by field names and deterministic values). Cases marked {@code deviation} expect memcached
+ * 1.6.45's bytes from our server instead (see DESIGN.md, "Which memcached we match").
+ * <p>
+ * System properties: {@code differential.reference} (memcached binary, default
+ * {@code /usr/bin/memcached}); {@code differential.target} ({@code server}, the default, or the path
+ * of another memcached binary to validate the cases themselves); {@code differential.ignoreDeviations}
+ * ({@code true}: compare deviation cases with the reference too, for memcached-vs-memcached runs);
+ * {@code differential.filter} (regex on case names); {@code differential.parallelism}.
+ */
+class TextProtocolDifferentialTests {
+
+	private static final String RESOURCE_DIR = "differential";
+
+	private static ExecutorService executor;
+
+	private static final List<String> report = new ArrayList<>();
+
+	@TestFactory
+	Stream<DynamicNode> classicTextProtocol() throws Exception {
+		Path reference = Paths.get(System.getProperty("differential.reference", "/usr/bin/memcached"));
+		if (!Files.isExecutable(reference)) {
+			String message = "memcached reference binary not found at " + reference
+					+ " (install Debian's memcached package, or set -Ddifferential.reference=PATH)";
+			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+				fail(message + "; CI=true, so this is an error");
+			}
+			Assumptions.assumeTrue(false, message + "; skipping the differential suite");
+		}
+		String targetSpec = System.getProperty("differential.target", "server");
+		boolean ignoreDeviations = Boolean.getBoolean("differential.ignoreDeviations");
+		Pattern filter = Pattern.compile(System.getProperty("differential.filter", ".*"));
+		int parallelism = Integer.getInteger("differential.parallelism",
+				Math.max(4, Runtime.getRuntime().availableProcessors() * 3));
+		executor = Executors.newFixedThreadPool(parallelism, (r) -> {
+			Thread t = new Thread(r, "differential");
+			t.setDaemon(true);
+			return t;
+		});
+
+		List<DynamicNode> files = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (Path file : caseFiles()) {
+			List<DifferentialCase> cases;
+			try (InputStream in = Files.newInputStream(file)) {
+				cases = CaseFileParser.parse(file.getFileName().toString(), in);
+			}
+			List<DynamicTest> tests = new ArrayList<>();
+			for (DifferentialCase c : cases) {
+				if (!names.add(c.name())) {
+					throw new IllegalStateException("duplicate case name " + c.name() + " in " + c.file());
+				}
+				if (!filter.matcher(c.name()).matches()) {
+					continue;
+				}
+				CompletableFuture<String> outcome = CompletableFuture
+					.supplyAsync(() -> runCase(c, reference, targetSpec, ignoreDeviations), executor);
+				tests.add(DynamicTest.dynamicTest(c.name(), file.toUri(), () -> {
+					String failure = outcome.get(120, TimeUnit.SECONDS);
+					if (failure != null) {
+						fail(failure);
+					}
+				}));
+			}
+			files.add(DynamicContainer.dynamicContainer(file.getFileName().toString(), tests));
+		}
+		return files.stream();
+	}
+
+	@AfterAll
+	static void writeReport() throws IOException {
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		Path target = Paths.get("target");
+		if (Files.isDirectory(target)) {
+			List<String> lines;
+			synchronized (report) {
+				lines = new ArrayList<>(report);
+			}
+			Files.write(target.resolve("differential-report.txt"), lines);
+		}
+	}
+
+	private static List<Path> caseFiles() throws IOException, URISyntaxException {
+		URL url = TextProtocolDifferentialTests.class.getClassLoader().getResource(RESOURCE_DIR);
+		if (url == null || !"file".equals(url.getProtocol())) {
+			throw new IllegalStateException("cannot list the case directory " + RESOURCE_DIR + ": " + url);
+		}
+		try (Stream<Path> list = Files.list(Paths.get(url.toURI()))) {
+			return list.filter((p) -> p.getFileName().toString().endsWith(".cases")).sorted().toList();
+		}
+	}
+
+	/** Runs one case; returns {@code null} on success or a readable failure report. */
+	private static String runCase(DifferentialCase c, Path reference, String targetSpec, boolean ignoreDeviations) {
+		try {
+			ScriptRunner.Exchange ref;
+			try (MemcachedProcess memcached = MemcachedProcess.start(reference)) {
+				ref = ScriptRunner.run(c, memcached.port(), new ScriptRunner.Quiet(ScriptRunner.QUIET_MILLIS));
+			}
+			boolean deviation = c.isDeviation() && !ignoreDeviations;
+			byte[] expected = deviation ? c.expected() : ref.response();
+			boolean expectedClosed = (deviation && c.expectedClosed() != null) ? c.expectedClosed() : ref.closed();
+			ScriptRunner.Until until = c.compareStats() ? new ScriptRunner.Quiet(300)
+					: new ScriptRunner.Like(expected, expectedClosed);
+			ScriptRunner.Exchange ours;
+			try (TargetServer server = startTarget(targetSpec)) {
+				ours = ScriptRunner.run(c, server.port(), until);
+			}
+			List<String> problems = compare(c, expected, expectedClosed, ours, ref);
+			if (problems.isEmpty()) {
+				return null;
+			}
+			String failure = describe(c, ref, deviation, expected, expectedClosed, ours, problems);
+			synchronized (report) {
+				report.add(failure);
+			}
+			return failure;
+		}
+		catch (Exception ex) {
+			String failure = "case " + c.name() + " (" + c.file() + ":" + c.line() + ") could not run: " + ex;
+			synchronized (report) {
+				report.add(failure);
+			}
+			return failure;
+		}
+	}
+
+	private static TargetServer startTarget(String spec) {
+		if (spec.equals("server")) {
+			return OurServer.start();
+		}
+		return MemcachedProcess.start(Paths.get(spec));
+	}
+
+	private static List<String> compare(DifferentialCase c, byte[] expected, boolean expectedClosed,
+			ScriptRunner.Exchange ours, ScriptRunner.Exchange ref) {
+		List<String> problems = new ArrayList<>();
+		ResponseNormalizer.Parsed exp = ResponseNormalizer.parse(expected, c.compareStats());
+		ResponseNormalizer.Parsed act = ResponseNormalizer.parse(ours.response(), c.compareStats());
+		byte[] expText = exp.text();
+		byte[] actText = act.text();
+		if (!Arrays.equals(expText, actText)) {
+			int at = Arrays.mismatch(expText, actText);
+			problems.add("bytes differ at offset " + at + " (after normalisation)");
+		}
+		if (c.compareStats()) {
+			problems.addAll(StatsComparison.compare(exp.statsBlocks(), act.statsBlocks(), c.ignoredStats()));
+		}
+		if (expectedClosed != ours.closed()) {
+			problems.add(expectedClosed ? "expected the connection to be closed, ours kept it open"
+					: "expected the connection to stay open, ours closed it");
+		}
+		return problems;
+	}
+
+	private static String describe(DifferentialCase c, ScriptRunner.Exchange ref, boolean deviation, byte[] expected,
+			boolean expectedClosed, ScriptRunner.Exchange ours, List<String> problems) {
+		StringBuilder sb = new StringBuilder();
+		sb.append("case ").append(c.name()).append(" (").append(c.file()).append(':').append(c.line()).append(")\n");
+		sb.append("  request (").append(c.writes().size()).append(" writes): ")
+			.append(Escapes.encode(c.request(), 1500))
+			.append('\n');
+		sb.append("  memcached 1.6.18: ").append(Escapes.encode(ref.response())).append(state(ref.closed())).append('\n');
+		if (deviation) {
+			sb.append("  expected (deviation, ").append(c.deviation()).append("): ")
+				.append(Escapes.encode(expected))
+				.append(state(expectedClosed))
+				.append('\n');
+		}
+		sb.append("  ours:             ").append(Escapes.encode(ours.response())).append(state(ours.closed())).append('\n');
+		for (String p : problems) {
+			sb.append("  - ").append(p).append('\n');
+		}
+		return sb.toString();
+	}
+
+	private static String state(boolean closed) {
+		return closed ? "   [connection closed]" : "   [connection open]";
+	}
+
+}

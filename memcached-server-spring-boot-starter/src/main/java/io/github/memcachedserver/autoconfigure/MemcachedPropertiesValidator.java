@@ -1,0 +1,57 @@
+package io.github.memcachedserver.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Checks {@link MemcachedServerProperties} so that a bad value fails startup with a message
+ * naming the property, rather than surfacing later from the server.
+ */
+final class MemcachedPropertiesValidator {
+
+	private static final DataSize MIN_ITEM_SIZE = DataSize.ofKilobytes(1);
+
+	private static final DataSize MAX_ITEM_SIZE = DataSize.ofMegabytes(1024);
+
+	private MemcachedPropertiesValidator() {
+	}
+
+	static void validate(MemcachedServerProperties properties) {
+		if (properties.getListen().isEmpty()) {
+			throw invalid("memcached.server.listen", "[]", "at least one address is required");
+		}
+		positive("memcached.server.max-connections", properties.getMaxConnections());
+		positive("memcached.server.threads", properties.getThreads());
+		positive("memcached.server.max-in-flight-commands", properties.getMaxInFlightCommands());
+		notNegative("memcached.server.idle-timeout", properties.getIdleTimeout());
+		notNegative("memcached.server.handler-timeout", properties.getHandlerTimeout());
+		DataSize itemSize = properties.getMaxItemSize();
+		if (itemSize.compareTo(MIN_ITEM_SIZE) < 0 || itemSize.compareTo(MAX_ITEM_SIZE) > 0) {
+			throw invalid("memcached.server.max-item-size", itemSize, "must be between 1KB and 1024MB");
+		}
+		DataSize memoryLimit = properties.getStore().getMemoryLimit();
+		if (memoryLimit.compareTo(itemSize) < 0) {
+			throw invalid("memcached.server.store.memory-limit", memoryLimit,
+					"must be at least memcached.server.max-item-size (" + itemSize + ")");
+		}
+	}
+
+	private static void positive(String property, int value) {
+		if (value < 1) {
+			throw invalid(property, value, "must be positive");
+		}
+	}
+
+	private static void notNegative(String property, Duration value) {
+		if (value.isNegative()) {
+			throw invalid(property, value, "must not be negative");
+		}
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String property, Object value, String reason) {
+		return new InvalidConfigurationPropertyValueException(property, value, reason);
+	}
+
+}
