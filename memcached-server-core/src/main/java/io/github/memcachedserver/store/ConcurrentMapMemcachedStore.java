@@ -162,6 +162,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			System.arraycopy(first, 0, joined, 0, first.length);
 			System.arraycopy(second, 0, joined, first.length, second.length);
 			result.value = StoreResult.STORED;
+			this.totalItems.increment();
 			return live.withValue(joined, nextCas(), now);
 		});
 	}
@@ -208,7 +209,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			long next = Arithmetic.apply(live.value, delta, increment);
 			result.value = next;
-			return live.withValue(Arithmetic.format(next, live.value.length), nextCas(), now);
+			byte[] digits = Arithmetic.format(next, live.value.length);
+			if (digits.length > live.value.length) {
+				// memcached rewrites a result that fits in place and links a new item otherwise
+				this.totalItems.increment();
+			}
+			return live.withValue(digits, nextCas(), now);
 		});
 		return (value != null) ? Mono.just(value) : Mono.empty();
 	}
@@ -264,6 +270,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	private StoredItem newItem(Key key, Entry entry, long now) {
+		this.totalItems.increment();
 		return new StoredItem(key, entry.value(), entry.flags(), Entry.expiresAtEpochSecond(entry.exptime(), now),
 				nextCas(), now);
 	}
@@ -328,9 +335,6 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			long nextSize = (outcome.next != null) ? outcome.next.size : 0;
 			this.bytesUsed.addAndGet(nextSize - previousSize);
 			if (outcome.next != null) {
-				if (outcome.previous == null || outcome.previous.value != outcome.next.value) {
-					this.totalItems.increment();
-				}
 				this.clock.add(outcome.next);
 				this.clockSize.incrementAndGet();
 			}

@@ -52,6 +52,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 	private static final String INVALID_DELTA = "CLIENT_ERROR invalid numeric delta argument";
 
+	private static final String DELETE_USAGE = "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]";
+
 	private enum State {
 
 		LINE, DATA, SWALLOW, CLOSED
@@ -304,8 +306,16 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	private MemcachedCommand delete() {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
-		if (line.count() < 2) {
+		int words = line.count();
+		if (words < 2) {
 			return ErrorReply.of(BAD_FORMAT, noreply);
+		}
+		if (words == 3 || words == 4) {
+			// the old hold time: only 0 is accepted (extra tokens beyond these are ignored)
+			boolean holdIsZero = line.is(2, "0");
+			if (!((words == 3 && (holdIsZero || noreply)) || (words == 4 && holdIsZero && noreply))) {
+				return ErrorReply.of(DELETE_USAGE, noreply);
+			}
 		}
 		if (line.length(1) > KEY_MAX_LENGTH) {
 			return ErrorReply.of(BAD_FORMAT, noreply);
