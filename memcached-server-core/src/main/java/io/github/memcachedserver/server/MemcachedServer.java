@@ -3,6 +3,7 @@ package io.github.memcachedserver.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,6 +32,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
@@ -178,7 +180,7 @@ public final class MemcachedServer {
 		catch (IOException | RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
 		}
-		SocketAddress bound = server.address();
+		SocketAddress bound = jdkAddress(server.address());
 		this.listeners.put(bound, server);
 		server.onDispose().subscribe(null, null, () -> listenerClosed(bound, server));
 		logger.info("Memcached server listening on {}", bound);
@@ -220,7 +222,7 @@ public final class MemcachedServer {
 	 * @return whether such a listener was open
 	 */
 	public boolean close(ListenAddress address) {
-		return close(address.toSocketAddress());
+		return close(jdkAddress(address.toSocketAddress()));
 	}
 
 	/**
@@ -234,7 +236,9 @@ public final class MemcachedServer {
 			if (bound.equals(boundAddress) || bound.toString().equals(boundAddress.toString())) {
 				DisposableServer server = this.listeners.remove(bound);
 				if (server != null) {
-					server.disposeNow();
+					// close only the listening socket: disposeNow would also wait for every connection
+					server.dispose();
+					server.onDispose().block(Duration.ofSeconds(10));
 					return true;
 				}
 			}
@@ -269,8 +273,8 @@ public final class MemcachedServer {
 		if (this.tcpServer == null) {
 			return;
 		}
-		closeAll();
 		this.draining.tryEmitEmpty();
+		closeAll();
 		ChannelGroup channels = this.channels;
 		if (channels != null) {
 			awaitConnectionsDrained(timeout);
@@ -426,6 +430,13 @@ public final class MemcachedServer {
 
 	private static boolean endsConnection(MemcachedCommand command) {
 		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection());
+	}
+
+	/**
+	 * Reports unix socket addresses as the JDK's type rather than the transport's.
+	 */
+	private static SocketAddress jdkAddress(SocketAddress address) {
+		return (address instanceof DomainSocketAddress domain) ? UnixDomainSocketAddress.of(domain.path()) : address;
 	}
 
 	/**

@@ -1,0 +1,181 @@
+package io.github.memcachedserver.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.command.TextCommandFactory;
+import net.rubyeye.xmemcached.transcoders.CompressionMode;
+import net.spy.memcached.CachedData;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * Builds real memcached clients in text (ASCII) protocol mode, and byte-exact transcoders so
+ * values reach the server unchanged (no serialization, no compression).
+ */
+final class TestClients {
+
+	static final long OPERATION_TIMEOUT_MILLIS = 5000;
+
+	static {
+		// route spymemcached's logging through SLF4J instead of its own stderr logger
+		System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
+	}
+
+	private TestClients() {
+	}
+
+	static MemcachedClient spymemcached(int port) {
+		return spymemcached(new InetSocketAddress("127.0.0.1", port));
+	}
+
+	static MemcachedClient spymemcached(InetSocketAddress address) {
+		ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.TEXT)
+			.setOpTimeout(OPERATION_TIMEOUT_MILLIS)
+			.setFailureMode(FailureMode.Retry)
+			.setDaemon(true);
+		try {
+			MemcachedClient client = new MemcachedClient(factory.build(), List.of(address));
+			awaitConnected(client);
+			return client;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** spymemcached connects in the background; wait so no test races its first connect. */
+	private static void awaitConnected(MemcachedClient client) {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+		while (client.getAvailableServers().isEmpty()) {
+			if (System.nanoTime() > deadline) {
+				client.shutdown();
+				throw new IllegalStateException("spymemcached did not connect within 5 seconds");
+			}
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	static net.rubyeye.xmemcached.MemcachedClient xmemcached(int port) {
+		XMemcachedClientBuilder builder = new XMemcachedClientBuilder(List.of(new InetSocketAddress("127.0.0.1", port)));
+		builder.setCommandFactory(new TextCommandFactory());
+		builder.setConnectionPoolSize(1);
+		builder.setOpTimeout(OPERATION_TIMEOUT_MILLIS);
+		builder.setConnectTimeout(OPERATION_TIMEOUT_MILLIS);
+		builder.setFailureMode(false);
+		try {
+			net.rubyeye.xmemcached.MemcachedClient client = builder.build();
+			client.setEnableHeartBeat(false);
+			return client;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static void shutdown(MemcachedClient client) {
+		if (client != null) {
+			client.shutdown();
+		}
+	}
+
+	static void shutdown(net.rubyeye.xmemcached.MemcachedClient client) {
+		if (client != null) {
+			try {
+				client.shutdown();
+			}
+			catch (IOException ex) {
+				// best effort
+			}
+		}
+	}
+
+	/** spymemcached transcoder that sends bytes as they are, with the given flags. */
+	static final class SpyBytes implements net.spy.memcached.transcoders.Transcoder<byte[]> {
+
+		private final int flags;
+
+		SpyBytes(int flags) {
+			this.flags = flags;
+		}
+
+		@Override
+		public boolean asyncDecode(CachedData data) {
+			return false;
+		}
+
+		@Override
+		public CachedData encode(byte[] value) {
+			return new CachedData(this.flags, value, getMaxSize());
+		}
+
+		@Override
+		public byte[] decode(CachedData data) {
+			return data.getData();
+		}
+
+		@Override
+		public int getMaxSize() {
+			return 2 * 1024 * 1024;
+		}
+
+	}
+
+	/** xmemcached transcoder that sends bytes as they are, with the given flags. */
+	static final class XmemBytes implements net.rubyeye.xmemcached.transcoders.Transcoder<byte[]> {
+
+		private final int flags;
+
+		XmemBytes(int flags) {
+			this.flags = flags;
+		}
+
+		@Override
+		public net.rubyeye.xmemcached.transcoders.CachedData encode(byte[] value) {
+			return new net.rubyeye.xmemcached.transcoders.CachedData(this.flags, value);
+		}
+
+		@Override
+		public byte[] decode(net.rubyeye.xmemcached.transcoders.CachedData data) {
+			return data.getData();
+		}
+
+		@Override
+		public void setPrimitiveAsString(boolean primitiveAsString) {
+		}
+
+		@Override
+		public void setPackZeros(boolean packZeros) {
+		}
+
+		@Override
+		public void setCompressionThreshold(int threshold) {
+		}
+
+		@Override
+		public boolean isPrimitiveAsString() {
+			return false;
+		}
+
+		@Override
+		public boolean isPackZeros() {
+			return false;
+		}
+
+		@Override
+		public void setCompressionMode(CompressionMode compressionMode) {
+		}
+
+	}
+
+}
