@@ -7,7 +7,8 @@ package io.github.memcachedserver.command;
  */
 public sealed interface MemcachedCommand
 		permits RetrievalCommand, StorageCommand, DeleteCommand, ArithmeticCommand, TouchCommand, FlushAllCommand,
-		StatsCommand, VersionCommand, VerbosityCommand, QuitCommand, ErrorReply, OversizedStorageCommand {
+		StatsCommand, VersionCommand, VerbosityCommand, QuitCommand, ErrorReply, OversizedStorageCommand,
+		MetaCommand {
 
 	/**
 	 * Tells whether the client asked for no answer ({@code noreply}).

@@ -1,5 +1,6 @@
 package io.github.memcachedserver.handler;
 
+import io.github.memcachedserver.command.MetaCommand;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -169,6 +170,19 @@ public interface MemcachedCommandHandler {
 	 */
 	default Mono<Void> flushAll(Session session, long delaySeconds) {
 		return Mono.error(new UnsupportedCommandException("flush_all"));
+	}
+
+	/**
+	 * Carries out a meta command ({@code mg}, {@code ms}, {@code md}, {@code ma},
+	 * {@code me}). The default serves it from the methods above, without what needs item
+	 * metadata this contract does not carry (TTLs, access times, recache leases, stale
+	 * items); the built-in store implements all of it.
+	 * @param session the client connection
+	 * @param command the meta command, its key already decoded
+	 * @return what the command found or did
+	 */
+	default Mono<MetaResult> meta(Session session, MetaCommand command) {
+		return MetaFallback.execute(this, session, command);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.memcachedserver.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.memcachedserver.handler.StoreStatistics;
 import io.github.memcachedserver.server.MemcachedServerObserver;
@@ -41,6 +42,8 @@ public final class MemcachedServerMetrics implements MemcachedServerObserver {
 
 	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
+	private final AtomicBoolean gaugesRegistered = new AtomicBoolean();
+
 	/**
 	 * Creates the meters' recorder.
 	 * @param registry the registry to register with
@@ -62,12 +65,15 @@ public final class MemcachedServerMetrics implements MemcachedServerObserver {
 	}
 
 	/**
-	 * Registers the connection, traffic and store meters of the server (registering again
-	 * after a restart finds the existing meters).
+	 * Registers the connection, traffic and store meters of the server, once.
 	 * @param server the server this recorder observes
 	 */
 	@Override
 	public void serverStarted(MemcachedServer server) {
+		if (!this.gaugesRegistered.compareAndSet(false, true)) {
+			// a restarted server keeps its statistics objects, so the meters still read them
+			return;
+		}
 		ServerStatistics statistics = server.statistics();
 		Gauge.builder("memcached.server.connections.active", statistics, ServerStatistics::currentConnections)
 			.description("Open client connections")

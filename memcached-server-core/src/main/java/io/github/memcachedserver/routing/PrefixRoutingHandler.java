@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.handler.StoreStatistics;
@@ -134,6 +136,11 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 	@Override
 	public Mono<Item> getAndTouch(Session session, Key key, long exptime) {
 		return handlerFor(key).getAndTouch(session, key, exptime);
+	}
+
+	@Override
+	public Mono<MetaResult> meta(Session session, MetaCommand command) {
+		return handlerFor(command.key()).meta(session, command);
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.OversizedStorageCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.command.StatsCommand;
@@ -27,8 +28,10 @@ import io.github.memcachedserver.handler.ConnectionAbortedException;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.protocol.text.MetaResponses;
 import io.github.memcachedserver.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -157,6 +160,9 @@ final class CommandDispatcher {
 		if (command instanceof VerbosityCommand) {
 			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
+		if (command instanceof MetaCommand meta) {
+			return meta(meta, session, allocator, outcome);
+		}
 		if (command instanceof ErrorReply error) {
 			outcome.result = "error";
 			return error.line().isEmpty() ? Mono.empty()
@@ -241,6 +247,56 @@ final class CommandDispatcher {
 		}));
 	}
 
+	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
+		if (command.code() == 'n') {
+			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop(allocator)));
+		}
+		return this.handler.meta(session, command).handle((result, sink) -> {
+			outcome.result = countMeta(command, result);
+			ByteBuf answer = MetaResponses.encode(allocator, command, result);
+			if (answer != null) {
+				sink.next(answer);
+			}
+		});
+	}
+
+	/** Counts a meta command in the classic counters its classic twin feeds. */
+	private String countMeta(MetaCommand command, MetaResult result) {
+		ServerStatistics stats = this.statistics;
+		boolean hit = result.status() == MetaResult.Status.HIT;
+		switch (command.code()) {
+			case 'g' -> {
+				boolean touch = command.flags().ttl() != null;
+				(touch ? stats.cmdTouch : stats.cmdGet).increment();
+				(touch ? (hit ? stats.touchHits : stats.touchMisses) : (hit ? stats.getHits : stats.getMisses))
+					.increment();
+				return hit ? "hit" : "miss";
+			}
+			case 's' -> {
+				stats.cmdSet.increment();
+				return switch (result.status()) {
+					case HIT -> "stored";
+					case EXISTS -> "exists";
+					case NOT_FOUND -> "not_found";
+					default -> "not_stored";
+				};
+			}
+			case 'd' -> {
+				(hit ? stats.deleteHits : stats.deleteMisses).increment();
+				return hit ? "deleted" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
+			}
+			case 'a' -> {
+				boolean increment = command.flags().mode() != 'D' && command.flags().mode() != '-';
+				(increment ? (hit ? stats.incrHits : stats.incrMisses) : (hit ? stats.decrHits : stats.decrMisses))
+					.increment();
+				return hit ? "hit" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
+			}
+			default -> {
+				return hit ? "hit" : "miss";
+			}
+		}
+	}
+
 	/**
 	 * The protocol name of a command, as metrics tag it.
 	 */
@@ -274,6 +330,9 @@ final class CommandDispatcher {
 		}
 		if (command instanceof VerbosityCommand) {
 			return "verbosity";
+		}
+		if (command instanceof MetaCommand meta) {
+			return "m" + meta.code();
 		}
 		return (command instanceof ErrorReply) ? "invalid" : "quit";
 	}
@@ -310,9 +369,9 @@ final class CommandDispatcher {
 					connection.session(), this.handlerTimeout);
 			return TextResponses.line(allocator, "SERVER_ERROR handler timed out");
 		}
+		// an unexpected exception's message may carry internals (SQL, hosts): log it, do not send it
 		logger.warn("Handler failed on {} for {}", command.getClass().getSimpleName(), connection.session(), ex);
-		String message = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
-		return TextResponses.line(allocator, "SERVER_ERROR " + oneLine(message));
+		return TextResponses.line(allocator, "SERVER_ERROR handler failed");
 	}
 
 	private static String oneLine(String message) {

@@ -69,6 +69,12 @@ public final class MemcachedServer {
 	/** The version answered to {@code version}: the memcached release whose protocol we serve. */
 	public static final String DEFAULT_VERSION = "1.6.18";
 
+	/** The default cap on answer bytes queued for one connection, see {@link Builder#maxOutboundBytes(int)}. */
+	public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1024 * 1024;
+
+	/** The default grace period for a client that reads none of its answers, see {@link Builder#outboundStallTimeout(Duration)}. */
+	public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(10);
+
 	private final MemcachedCommandHandler handler;
 
 	private final List<ListenAddress> initialAddresses;
@@ -82,6 +88,12 @@ public final class MemcachedServer {
 	private final int threads;
 
 	private final int maxInFlightCommands;
+
+	private final int maxOutboundBytes;
+
+	private final Duration outboundStallTimeout;
+
+	private final AdminCommandPolicy adminCommands;
 
 	private final ServerStatistics statistics = new ServerStatistics();
 
@@ -114,6 +126,10 @@ public final class MemcachedServer {
 		this.idleTimeout = builder.idleTimeout;
 		this.threads = builder.threads;
 		this.maxInFlightCommands = builder.maxInFlightCommands;
+		this.maxOutboundBytes = builder.maxOutboundBytes;
+		this.outboundStallTimeout = builder.outboundStallTimeout;
+		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
+				builder.verbosityEnabled, this.statistics);
 		this.observer = builder.observer;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds());
@@ -368,6 +384,9 @@ public final class MemcachedServer {
 	private void configureConnection(Connection connection) {
 		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
 		connection.addHandlerLast("memcached-text-decoder", new TextCommandDecoder(this.limits));
+		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
+		connection.addHandlerLast(OutboundBacklogGuard.NAME,
+				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
 		if (!this.idleTimeout.isZero()) {
 			connection.onReadIdle(this.idleTimeout.toMillis(), connection::dispose);
 		}
@@ -388,13 +407,20 @@ public final class MemcachedServer {
 				System.currentTimeMillis() / 1000);
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
+		OutboundBacklogGuard backlog = channel.pipeline().get(OutboundBacklogGuard.class);
 		Flux<ByteBuf> responses = inbound.receiveObject()
 			.cast(MemcachedCommand.class)
 			.takeUntilOther(this.draining.asMono())
 			.takeUntil(MemcachedServer::endsConnection)
 			.doOnNext((command) -> connection.commandReceived(System.currentTimeMillis() / 1000))
-			.concatMap((command) -> this.dispatcher.dispatch(command, connection, outbound.alloc()),
-					this.maxInFlightCommands)
+			.concatMap((decoded) -> {
+				MemcachedCommand command = this.adminCommands.apply(decoded);
+				// no command runs while answers above the outbound cap wait for the client
+				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
+				return (writable != null)
+						? writable.then(Mono.defer(() -> this.dispatcher.dispatch(command, connection, outbound.alloc())))
+						: this.dispatcher.dispatch(command, connection, outbound.alloc());
+			}, this.maxInFlightCommands)
 			.takeUntil((response) -> connection.isClosing());
 		return outbound.send(responses).then();
 	}
@@ -480,6 +506,16 @@ public final class MemcachedServer {
 		private Duration handlerTimeout = Duration.ZERO;
 
 		private int maxInFlightCommands = 32;
+
+		private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
+
+		private Duration outboundStallTimeout = DEFAULT_OUTBOUND_STALL_TIMEOUT;
+
+		private boolean flushAllEnabled = true;
+
+		private boolean statsEnabled = true;
+
+		private boolean verbosityEnabled = true;
 
 		private MemcachedServerObserver observer = MemcachedServerObserver.NONE;
 
@@ -593,6 +629,71 @@ public final class MemcachedServer {
 				throw new IllegalArgumentException("'maxInFlightCommands' must be positive");
 			}
 			this.maxInFlightCommands = maxInFlightCommands;
+			return this;
+		}
+
+		/**
+		 * Sets how many answer bytes one connection may keep queued for a client that does not
+		 * read them. Above it the connection runs no further command (so the server stops
+		 * reading from that client) until the backlog falls below half of it; an answer that
+		 * is larger than the cap on its own still goes out whole.
+		 * @param maxOutboundBytes the cap in bytes (default 1 MiB)
+		 * @return this builder
+		 * @see #outboundStallTimeout(Duration)
+		 */
+		public Builder maxOutboundBytes(int maxOutboundBytes) {
+			if (maxOutboundBytes < 1024) {
+				throw new IllegalArgumentException("'maxOutboundBytes' must be at least 1024");
+			}
+			this.maxOutboundBytes = maxOutboundBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long a client may leave more than {@link #maxOutboundBytes(int)} of its
+		 * answers unread, taking none of them, before the server closes its connection; zero
+		 * to keep such clients (their memory stays bounded by the cap).
+		 * @param outboundStallTimeout the grace period (default 10 seconds)
+		 * @return this builder
+		 */
+		public Builder outboundStallTimeout(Duration outboundStallTimeout) {
+			if (outboundStallTimeout.isNegative()) {
+				throw new IllegalArgumentException("'outboundStallTimeout' must not be negative");
+			}
+			this.outboundStallTimeout = outboundStallTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets whether clients may run {@code flush_all}; when not, it is answered
+		 * {@code CLIENT_ERROR flush_all not allowed}, like {@code memcached -F}.
+		 * @param flushAllEnabled whether {@code flush_all} runs (default {@code true})
+		 * @return this builder
+		 */
+		public Builder flushAllEnabled(boolean flushAllEnabled) {
+			this.flushAllEnabled = flushAllEnabled;
+			return this;
+		}
+
+		/**
+		 * Sets whether clients may run {@code stats} (every group, {@code stats reset}
+		 * included); when not, it is answered {@code CLIENT_ERROR stats not allowed}.
+		 * @param statsEnabled whether {@code stats} runs (default {@code true})
+		 * @return this builder
+		 */
+		public Builder statsEnabled(boolean statsEnabled) {
+			this.statsEnabled = statsEnabled;
+			return this;
+		}
+
+		/**
+		 * Sets whether clients may run {@code verbosity}; when not, it is answered
+		 * {@code CLIENT_ERROR verbosity not allowed}.
+		 * @param verbosityEnabled whether {@code verbosity} runs (default {@code true})
+		 * @return this builder
+		 */
+		public Builder verbosityEnabled(boolean verbosityEnabled) {
+			this.verbosityEnabled = verbosityEnabled;
 			return this;
 		}
 

@@ -1,5 +1,6 @@
 package io.github.memcachedserver.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,12 +8,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.memcachedserver.command.MetaCommand;
+import io.github.memcachedserver.command.MetaFlags;
 import io.github.memcachedserver.handler.Arithmetic;
 import io.github.memcachedserver.handler.CommandFailedException;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.handler.StoreStatistics;
@@ -42,6 +46,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
 
 	private static final String TOO_LARGE = "object too large for cache";
+
+	private static final byte[] EMPTY = new byte[0];
 
 	private final ConcurrentHashMap<Key, StoredItem> items = new ConcurrentHashMap<>();
 
@@ -156,11 +162,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.NOT_STORED;
 				return live;
 			}
-			byte[] joined = new byte[live.value.length + data.length];
-			byte[] first = append ? live.value : data;
-			byte[] second = append ? data : live.value;
-			System.arraycopy(first, 0, joined, 0, first.length);
-			System.arraycopy(second, 0, joined, first.length, second.length);
+			byte[] joined = append ? concat(live.value, data) : concat(data, live.value);
 			result.value = StoreResult.STORED;
 			this.totalItems.increment();
 			return live.withValue(joined, nextCas(), now);
@@ -209,12 +211,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			long next = Arithmetic.apply(live.value, delta, increment);
 			result.value = next;
-			byte[] digits = Arithmetic.format(next, live.value.length);
-			if (digits.length > live.value.length) {
-				// memcached rewrites a result that fits in place and links a new item otherwise
-				this.totalItems.increment();
-			}
-			return live.withValue(digits, nextCas(), now);
+			return rewriteNumber(live, next, nextCas());
 		});
 		return (value != null) ? Mono.just(value) : Mono.empty();
 	}
@@ -236,7 +233,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				return null;
 			}
 			StoredItem touched = live.withExpiry(Entry.expiresAtEpochSecond(exptime, now));
-			touched.recentlyUsed = true;
+			touched.bump(now);
 			result.value = touched;
 			return touched;
 		});
@@ -257,6 +254,208 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	@Override
+	public Mono<MetaResult> meta(Session session, MetaCommand command) {
+		Key key = command.key();
+		MetaFlags flags = command.flags();
+		MetaResult result = switch (command.code()) {
+			case 'g' -> metaGet(key, flags);
+			case 's' -> metaSet(key, flags, command.value());
+			case 'd' -> metaDelete(key, flags);
+			case 'a' -> metaArithmetic(key, flags);
+			default -> metaDebug(key);
+		};
+		return Mono.just(result);
+	}
+
+	private MetaResult metaGet(Key key, MetaFlags flags) {
+		return update(key, (live, now, outcome) -> {
+			StoredItem item = live;
+			boolean created = false;
+			if (item == null) {
+				if (flags.vivifyTtl() == null) {
+					outcome.value = MetaResult.of(MetaResult.Status.MISS);
+					return null;
+				}
+				// a stub whose creator wins the right to fill it (anti-dogpiling)
+				item = new StoredItem(key, EMPTY, 0, Entry.expiresAtEpochSecond(flags.vivifyTtl(), now),
+						casFor(flags), now);
+				this.totalItems.increment();
+				created = true;
+			}
+			boolean fetchedBefore = item.fetched;
+			long sinceAccess = now - item.lastAccess;
+			if (flags.ttl() != null) {
+				item = item.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
+			}
+			boolean tokenSentBefore = item.tokenSent;
+			boolean won = created;
+			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && item.expiresAt != 0
+					&& item.expiresAt < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
+				won = true;
+			}
+			if (item.stale && !tokenSentBefore) {
+				won = true;
+			}
+			if (won) {
+				item.tokenSent = true;
+			}
+			if (!flags.noBump()) {
+				item.bump(now);
+			}
+			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, item.ttl(now),
+					sinceAccess, fetchedBefore, won, item.stale, tokenSentBefore && !created, item.size, item.binaryKey);
+			return item;
+		});
+	}
+
+	private MetaResult metaSet(Key key, MetaFlags flags, byte[] value) {
+		char mode = (flags.mode() == 0) ? 'S' : flags.mode();
+		Long compareCas = flags.compareCas();
+		boolean casMode = compareCas != null && (mode == 'S' || mode == 'R');
+		long requestCas = (compareCas != null) ? compareCas : 0;
+		return update(key, (live, now, outcome) -> {
+			long ttl = (flags.ttl() != null) ? flags.ttl() : 0;
+			StoredItem fresh = new StoredItem(key, value, (int) flags.clientFlags(), Entry.expiresAtEpochSecond(ttl, now),
+					0, now);
+			StoredItem next;
+			if (live == null) {
+				next = switch (mode) {
+					case 'E' -> fresh;
+					case 'S' -> casMode ? null : fresh;
+					// append with N creates the item from its data (protocol.txt, "Meta Set")
+					case 'A', 'P' -> (flags.vivifyTtl() != null) ? new StoredItem(key, value, (int) flags.clientFlags(),
+							Entry.expiresAtEpochSecond(flags.vivifyTtl(), now), 0, now) : null;
+					default -> null;
+				};
+				if (next == null) {
+					outcome.value = MetaResult.of(casMode ? MetaResult.Status.NOT_FOUND : MetaResult.Status.NOT_STORED);
+					return null;
+				}
+			}
+			else {
+				boolean casMatch = requestCas != 0 && requestCas == live.cas;
+				boolean casStale = requestCas != 0 && !casMatch && flags.invalidate() && requestCas < live.cas;
+				if (mode == 'E') {
+					live.bump(now);
+					outcome.value = MetaResult.of(MetaResult.Status.NOT_STORED);
+					return live;
+				}
+				if (casMode && !casMatch && !casStale) {
+					outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
+					return live;
+				}
+				if ((mode == 'A' || mode == 'P') && requestCas != 0 && !casMatch) {
+					outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
+					return live;
+				}
+				if (mode == 'A' || mode == 'P') {
+					if (ItemSize.of(key.length(), (long) live.value.length + value.length, live.flags) > this.maxItemSize) {
+						outcome.value = MetaResult.of(MetaResult.Status.NOT_STORED);
+						return live;
+					}
+					byte[] joined = (mode == 'A') ? concat(live.value, value) : concat(value, live.value);
+					next = new StoredItem(key, joined, live.flags, live.expiresAt, 0, now);
+				}
+				else if (casStale) {
+					// an older CAS with I: the value is kept but marked stale, with the old expiry
+					next = new StoredItem(key, value, (int) flags.clientFlags(), live.expiresAt, 0, now, true);
+					next.tokenSent = live.tokenSent;
+				}
+				else {
+					next = fresh;
+				}
+			}
+			StoredItem stored = new StoredItem(key, next.value, next.flags, next.expiresAt, casFor(flags), now,
+					next.stale);
+			stored.tokenSent = next.tokenSent;
+			stored.binaryKey = flags.base64Key();
+			this.totalItems.increment();
+			outcome.value = new MetaResult(MetaResult.Status.HIT, stored.value, stored.flags, stored.cas,
+					stored.ttl(now), 0, false, false, stored.stale, false, stored.size, stored.binaryKey);
+			return stored;
+		});
+	}
+
+	private MetaResult metaDelete(Key key, MetaFlags flags) {
+		return update(key, (live, now, outcome) -> {
+			if (live == null) {
+				outcome.value = MetaResult.of(MetaResult.Status.NOT_FOUND);
+				return null;
+			}
+			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
+				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
+				return live;
+			}
+			outcome.value = MetaResult.of(MetaResult.Status.HIT);
+			if (!flags.invalidate() && !flags.removeValue()) {
+				return null;
+			}
+			long expiresAt = (flags.invalidate() && flags.ttl() != null)
+					? Entry.expiresAtEpochSecond(flags.ttl(), now) : live.expiresAt;
+			byte[] value = flags.removeValue() ? EMPTY : live.value;
+			// invalidation keeps the item, stale, with a new CAS unique so the next reader can win
+			return new StoredItem(key, value, live.flags, expiresAt, flags.invalidate() ? casFor(flags) : live.cas,
+					live.storedAt, flags.invalidate() || live.stale);
+		});
+	}
+
+	private MetaResult metaArithmetic(Key key, MetaFlags flags) {
+		boolean increment = flags.mode() != 'D' && flags.mode() != '-';
+		return update(key, (live, now, outcome) -> {
+			if (live == null) {
+				if (flags.vivifyTtl() == null) {
+					outcome.value = MetaResult.of(MetaResult.Status.NOT_FOUND);
+					return null;
+				}
+				byte[] initial = Long.toUnsignedString(flags.initial()).getBytes(StandardCharsets.US_ASCII);
+				StoredItem created = new StoredItem(key, initial, 0, Entry.expiresAtEpochSecond(flags.vivifyTtl(), now),
+						casFor(flags), now);
+				this.totalItems.increment();
+				outcome.value = numberResult(created, initial, now);
+				return created;
+			}
+			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
+				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
+				return live;
+			}
+			long number = Arithmetic.apply(live.value, flags.delta(), increment);
+			StoredItem next = rewriteNumber(live, number, casFor(flags));
+			if (flags.ttl() != null) {
+				next = next.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
+			}
+			outcome.value = numberResult(next,
+					Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII), now);
+			return next;
+		});
+	}
+
+	private static MetaResult numberResult(StoredItem item, byte[] digits, long now) {
+		return new MetaResult(MetaResult.Status.HIT, digits, item.flags, item.cas, item.ttl(now), 0, false, false,
+				false, false, item.size, item.binaryKey);
+	}
+
+	private MetaResult metaDebug(Key key) {
+		long now = now();
+		StoredItem item = this.items.get(key);
+		if (item == null || !isLive(item, now)) {
+			return MetaResult.of(MetaResult.Status.MISS);
+		}
+		return new MetaResult(MetaResult.Status.HIT, null, item.flags, item.cas, item.ttl(now), now - item.lastAccess,
+				item.fetched, false, item.stale, item.tokenSent, item.size, item.binaryKey);
+	}
+
+	private long casFor(MetaFlags flags) {
+		return (flags.newCas() != null) ? flags.newCas() : nextCas();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] joined = new byte[first.length + second.length];
+		System.arraycopy(first, 0, joined, 0, first.length);
+		System.arraycopy(second, 0, joined, first.length, second.length);
+		return joined;
+	}
+
+	@Override
 	public StoreStatistics storeStatistics() {
 		return this;
 	}
@@ -267,6 +466,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private long nextCas() {
 		return this.casCounter.incrementAndGet();
+	}
+
+	/** memcached rewrites a number that fits in place and links a new item otherwise. */
+	private StoredItem rewriteNumber(StoredItem live, long number, long cas) {
+		byte[] digits = Arithmetic.format(number, live.value.length);
+		if (digits.length > live.value.length) {
+			this.totalItems.increment();
+		}
+		return live.rewritten(digits, cas);
 	}
 
 	private StoredItem newItem(Key key, Entry entry, long now) {
@@ -305,7 +513,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			unlink(item);
 			return null;
 		}
-		item.recentlyUsed = true;
+		item.bump(now);
 		return item;
 	}
 

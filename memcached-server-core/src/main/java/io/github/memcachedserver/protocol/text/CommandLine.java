@@ -151,19 +151,42 @@ final class CommandLine {
 	 * {@link #lastParseFailed()}
 	 */
 	long unsigned64(int token) {
-		return parse(token, false);
+		return unsigned64(token, 0);
+	}
+
+	/** Like {@link #unsigned64(int)} on the token's bytes after {@code skip} leading ones. */
+	long unsigned64(int token, int skip) {
+		return parse(this.starts[token] + skip, this.ends[token], false);
 	}
 
 	/** Parses as {@code safe_strtoul} (64-bit C long) does, then keeps the low 32 bits. */
 	long unsigned32(int token) {
-		long value = parse(token, false);
+		return unsigned32(token, 0);
+	}
+
+	/** Like {@link #unsigned32(int)} on the token's bytes after {@code skip} leading ones. */
+	long unsigned32(int token, int skip) {
+		long value = parse(this.starts[token] + skip, this.ends[token], false);
 		return this.failed ? 0 : (value & 0xFFFFFFFFL);
 	}
 
 	/** Parses as {@code safe_strtol} (64-bit C long) does, then keeps the low 32 bits, signed. */
 	long signed32(int token) {
-		long value = parse(token, true);
+		return signed32(token, 0);
+	}
+
+	/** Like {@link #signed32(int)} on the token's bytes after {@code skip} leading ones. */
+	long signed32(int token, int skip) {
+		long value = parse(this.starts[token] + skip, this.ends[token], true);
 		return this.failed ? 0 : (int) value;
+	}
+
+	byte[] bytes(int token) {
+		return Arrays.copyOfRange(this.bytes, this.starts[token], this.ends[token]);
+	}
+
+	byte byteAt(int token, int index) {
+		return this.bytes[this.starts[token] + index];
 	}
 
 	boolean lastParseFailed() {
@@ -175,10 +198,9 @@ final class CommandLine {
 	/** A marker value; check {@link #lastParseFailed()}. */
 	static final long INVALID = 0;
 
-	private long parse(int token, boolean signed) {
+	private long parse(int from, int end, boolean signed) {
 		this.failed = true;
-		int i = this.starts[token];
-		int end = this.ends[token];
+		int i = from;
 		while (i < end && isSpace(this.bytes[i])) {
 			i++;
 		}

@@ -2,12 +2,14 @@ package io.github.memcachedserver.protocol.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.OversizedStorageCommand;
 import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
@@ -66,7 +68,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 	private State state = State.LINE;
 
-	private @Nullable PendingStorage pending;
+	private @Nullable PendingData pending;
 
 	private long swallowRemaining;
 
@@ -165,6 +167,9 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		if (words == 0 || line.length(0) < 2) {
 			return ErrorReply.ERROR;
 		}
+		if (line.length(0) == 2 && line.byteAt(0, 0) == 'm') {
+			return meta();
+		}
 		String name = line.string(0);
 		return switch (name) {
 			case "get", "bget" -> retrieval(false, false);
@@ -189,6 +194,31 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			case "shutdown" -> ErrorReply.of("ERROR: shutdown not enabled", false);
 			default -> unknown();
 		};
+	}
+
+	private @Nullable MemcachedCommand meta() {
+		return switch (this.line.byteAt(0, 1)) {
+			case 'g', 'd', 'a', 'n', 'e' -> MetaCommandParser.parse(this.line);
+			case 's' -> metaSet();
+			default -> unknown();
+		};
+	}
+
+	private @Nullable MemcachedCommand metaSet() {
+		MetaCommandParser.SetLine parsed = MetaCommandParser.parseSet(this.line);
+		MetaCommand command = parsed.command();
+		if (command == null) {
+			return (parsed.dataLength() > 0) ? swallow(parsed.dataLength(), parsed.error()) : parsed.error();
+		}
+		if (ItemSize.of(command.key().length(), parsed.dataLength(), (int) command.flags().clientFlags()) > this.limits
+			.maxItemSize()) {
+			// like a refused set, a refused ms drops the key's old item
+			return swallow(parsed.dataLength() + 2, new OversizedStorageCommand(StorageMode.SET, command.key(), false));
+		}
+		this.pending = new PendingData(new byte[(int) parsed.dataLength()], false,
+				(value) -> new MetaCommand('s', command.key(), command.flags(), value));
+		this.state = State.DATA;
+		return null;
 	}
 
 	private MemcachedCommand unknown() {
@@ -258,7 +288,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
 			return swallow(length + 2, new OversizedStorageCommand(mode, key, noreply));
 		}
-		this.pending = new PendingStorage(mode, key, (int) flags, exptime, cas, noreply, new byte[(int) length]);
+		int clientFlags = (int) flags;
+		long storageCas = cas;
+		this.pending = new PendingData(new byte[(int) length], noreply, (value) -> new StorageCommand(mode, key,
+				new Entry(value, clientFlags, exptime), storageCas, noreply));
 		this.state = State.DATA;
 		return null;
 	}
@@ -287,7 +320,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	}
 
 	private boolean readData(ByteBuf in, List<Object> out) {
-		PendingStorage pending = this.pending;
+		PendingData pending = this.pending;
 		pending.fill(in);
 		if (!pending.complete()) {
 			return false;
@@ -375,22 +408,14 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		return new VerbosityCommand(level, noreply);
 	}
 
-	/** A storage command waiting for its data block and the "\r\n" after it. */
-	private static final class PendingStorage {
+	/** A command waiting for its data block and the "\r\n" after it. */
+	private static final class PendingData {
 
-		private final StorageMode mode;
-
-		private final Key key;
-
-		private final int flags;
-
-		private final long exptime;
-
-		private final long cas;
+		private final byte[] value;
 
 		private final boolean noreply;
 
-		private final byte[] value;
+		private final Function<byte[], MemcachedCommand> complete;
 
 		private int filled;
 
@@ -398,14 +423,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 		private int terminatorFilled;
 
-		PendingStorage(StorageMode mode, Key key, int flags, long exptime, long cas, boolean noreply, byte[] value) {
-			this.mode = mode;
-			this.key = key;
-			this.flags = flags;
-			this.exptime = exptime;
-			this.cas = cas;
-			this.noreply = noreply;
+		PendingData(byte[] value, boolean noreply, Function<byte[], MemcachedCommand> complete) {
 			this.value = value;
+			this.noreply = noreply;
+			this.complete = complete;
 		}
 
 		void fill(ByteBuf in) {
@@ -425,9 +446,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			return this.terminator[0] == '\r' && this.terminator[1] == '\n';
 		}
 
-		StorageCommand toCommand() {
-			return new StorageCommand(this.mode, this.key, new Entry(this.value, this.flags, this.exptime), this.cas,
-					this.noreply);
+		MemcachedCommand toCommand() {
+			return this.complete.apply(this.value);
 		}
 
 	}

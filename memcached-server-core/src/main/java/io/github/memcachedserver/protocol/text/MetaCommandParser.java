@@ -1,0 +1,281 @@
+package io.github.memcachedserver.protocol.text;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.MetaCommand;
+import io.github.memcachedserver.command.MetaFlags;
+import io.github.memcachedserver.handler.Key;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses the request line of a meta command ({@code mg}, {@code ms}, {@code md},
+ * {@code ma}, {@code mn}, {@code me}) with memcached's flag rules: each flag at most once,
+ * numeric flag arguments parsed as memcached parses them, and memcached's error strings.
+ * Flags the newest protocol document adds ({@code E}, {@code x}) are accepted too.
+ */
+final class MetaCommandParser {
+
+	/** memcached refuses meta commands of 20 or more tokens (MFLAG_MAX_OPT_LENGTH). */
+	private static final int MAX_WORDS = 19;
+
+	private static final String BAD_FORMAT = "CLIENT_ERROR bad command line format";
+
+	private static final String BAD_TOKEN = "CLIENT_ERROR bad token in command line format";
+
+	private MetaCommandParser() {
+	}
+
+	/**
+	 * The outcome of parsing an {@code ms} line: either the command waiting for its data, or
+	 * an error, with how many data bytes to discard.
+	 */
+	record SetLine(@Nullable MetaCommand command, @Nullable ErrorReply error, long dataLength) {
+	}
+
+	/**
+	 * Parses every meta command but {@code ms}.
+	 * @param line the tokenized line
+	 * @return the command or its error
+	 */
+	static MemcachedCommand parse(CommandLine line) {
+		char code = (char) line.byteAt(0, 1);
+		if (code == 'n') {
+			return new MetaCommand('n', null, Flags.NONE.toFlags(), null);
+		}
+		if (line.count() < 2) {
+			return error(BAD_FORMAT);
+		}
+		if (code == 'e') {
+			return debug(line);
+		}
+		if (line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH) {
+			return error(BAD_FORMAT);
+		}
+		if (line.count() > MAX_WORDS) {
+			return error((code == 'g') ? "CLIENT_ERROR options flags are too long" : "CLIENT_ERROR options flags too long");
+		}
+		Flags flags = new Flags();
+		String problem = flags.parse(line, 2);
+		if (problem != null) {
+			// memcached reports md and ma flag problems with one generic message
+			return error((code == 'g') ? problem : "CLIENT_ERROR invalid or duplicate flag");
+		}
+		String opaque = flags.opaqueProblem();
+		if (opaque != null) {
+			return error(opaque);
+		}
+		Key key = flags.key(line);
+		if (key == null) {
+			return error("CLIENT_ERROR error decoding key");
+		}
+		if (code == 'a' && flags.mode != 0 && "I+D-".indexOf(flags.mode) < 0) {
+			return error("CLIENT_ERROR invalid mode for ma M token");
+		}
+		return new MetaCommand(code, key, flags.toFlags(), null);
+	}
+
+	/**
+	 * Parses an {@code ms} line.
+	 * @param line the tokenized line
+	 * @return the command awaiting its data, or an error and the data to discard
+	 */
+	static SetLine parseSet(CommandLine line) {
+		if (line.count() < 2 || line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH || line.count() == 2) {
+			return new SetLine(null, error(BAD_FORMAT), 0);
+		}
+		if (line.count() > MAX_WORDS) {
+			return new SetLine(null, error("CLIENT_ERROR options flags too long"), 0);
+		}
+		long length = line.signed32(2);
+		if (line.lastParseFailed() || length < 0 || length > Integer.MAX_VALUE - 2) {
+			return new SetLine(null, error(BAD_FORMAT), 0);
+		}
+		Flags flags = new Flags();
+		String problem = flags.parse(line, 3);
+		if (problem == null && flags.mode != 0 && "EAPRS".indexOf(flags.mode) < 0) {
+			problem = "CLIENT_ERROR invalid mode for ms M token";
+		}
+		if (problem == null) {
+			problem = flags.opaqueProblem();
+		}
+		Key key = (problem == null) ? flags.key(line) : null;
+		if (problem == null && key == null) {
+			problem = "CLIENT_ERROR error decoding key";
+		}
+		if (problem != null) {
+			return new SetLine(null, error(problem), length + 2);
+		}
+		return new SetLine(new MetaCommand('s', key, flags.toFlags(), null), null, length);
+	}
+
+	private static MemcachedCommand debug(CommandLine line) {
+		if (line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH) {
+			return error(BAD_FORMAT);
+		}
+		Flags flags = new Flags();
+		flags.base64Key = line.count() >= 3 && line.is(2, "b");
+		Key key = flags.key(line);
+		if (key == null) {
+			return error(BAD_FORMAT);
+		}
+		return new MetaCommand('e', key, flags.toFlags(), null);
+	}
+
+	private static ErrorReply error(String line) {
+		// errors of meta commands are answered even in quiet mode
+		return ErrorReply.of(line, false);
+	}
+
+	/** Mutable flag state while parsing one line. */
+	private static final class Flags {
+
+		static final Flags NONE = new Flags();
+
+		final List<byte[]> tokens = new ArrayList<>();
+
+		boolean base64Key;
+
+		boolean quiet;
+
+		boolean returnValue;
+
+		boolean noBump;
+
+		boolean invalidate;
+
+		boolean removeValue;
+
+		Long compareCas;
+
+		Long newCas;
+
+		Long vivifyTtl;
+
+		Long recacheThreshold;
+
+		Long ttl;
+
+		long clientFlags;
+
+		char mode;
+
+		long initial;
+
+		long delta = 1;
+
+		/**
+		 * Parses the flags from a token on, as memcached's {@code _meta_flag_preparse}: a
+		 * duplicate or unknown flag stops at once, other problems are remembered (the last
+		 * one wins) while parsing goes on.
+		 * @return the error line, or {@code null} when every flag is valid
+		 */
+		@Nullable String parse(CommandLine line, int first) {
+			boolean[] seen = new boolean[127];
+			String problem = null;
+			for (int token = first; token < line.count(); token++) {
+				int flag = line.byteAt(token, 0) & 0xff;
+				if (flag >= 127 || seen[flag]) {
+					return "CLIENT_ERROR duplicate flag";
+				}
+				seen[flag] = true;
+				this.tokens.add(line.bytes(token));
+				switch (flag) {
+					case 'b' -> this.base64Key = true;
+					case 'N' -> this.vivifyTtl = signed(line, token);
+					case 'T' -> this.ttl = signed(line, token);
+					case 'R' -> this.recacheThreshold = signed(line, token);
+					case 'v' -> this.returnValue = true;
+					case 'u' -> this.noBump = true;
+					case 'q' -> this.quiet = true;
+					case 'I' -> this.invalidate = true;
+					case 'x' -> this.removeValue = true;
+					case 'l', 'h', 'O', 'P', 'L', 'k', 's', 't', 'c', 'f' -> {
+					}
+					case 'F' -> {
+						this.clientFlags = line.unsigned32(token, 1);
+						if (line.lastParseFailed()) {
+							problem = BAD_FORMAT;
+						}
+					}
+					case 'C' -> this.compareCas = unsigned(line, token);
+					case 'E' -> this.newCas = unsigned(line, token);
+					case 'M' -> {
+						if (line.length(token) != 2) {
+							problem = "CLIENT_ERROR incorrect length for M token";
+						}
+						else {
+							this.mode = (char) line.byteAt(token, 1);
+						}
+					}
+					case 'J' -> {
+						this.initial = line.unsigned64(token, 1);
+						if (line.lastParseFailed()) {
+							problem = "CLIENT_ERROR invalid numeric initial value";
+						}
+					}
+					case 'D' -> {
+						this.delta = line.unsigned64(token, 1);
+						if (line.lastParseFailed()) {
+							problem = "CLIENT_ERROR invalid numeric delta value";
+						}
+					}
+					default -> {
+						return "CLIENT_ERROR invalid flag";
+					}
+				}
+				if ((flag == 'N' && this.vivifyTtl == null) || (flag == 'T' && this.ttl == null)
+						|| (flag == 'R' && this.recacheThreshold == null) || (flag == 'C' && this.compareCas == null)
+						|| (flag == 'E' && this.newCas == null)) {
+					problem = BAD_TOKEN;
+				}
+			}
+			return problem;
+		}
+
+		/** The opaque check memcached makes while building an answer: 32 bytes at most. */
+		@Nullable String opaqueProblem() {
+			for (byte[] token : this.tokens) {
+				if (token[0] == 'O' && token.length > 32) {
+					return "CLIENT_ERROR opaque token too long";
+				}
+			}
+			return null;
+		}
+
+		@Nullable Key key(CommandLine line) {
+			byte[] raw = line.bytes(1);
+			if (!this.base64Key) {
+				return Key.wrap(raw);
+			}
+			try {
+				byte[] decoded = Base64.getDecoder().decode(raw);
+				return (decoded.length > 0) ? Key.wrap(decoded) : null;
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
+		}
+
+		MetaFlags toFlags() {
+			return new MetaFlags(List.copyOf(this.tokens), this.base64Key, this.quiet, this.returnValue, this.noBump,
+					this.invalidate, this.removeValue, this.compareCas, this.newCas, this.vivifyTtl,
+					this.recacheThreshold, this.ttl, this.clientFlags, this.mode, this.initial, this.delta);
+		}
+
+		private static @Nullable Long signed(CommandLine line, int token) {
+			long value = line.signed32(token, 1);
+			return line.lastParseFailed() ? null : value;
+		}
+
+		private static @Nullable Long unsigned(CommandLine line, int token) {
+			long value = line.unsigned64(token, 1);
+			return line.lastParseFailed() ? null : value;
+		}
+
+	}
+
+}

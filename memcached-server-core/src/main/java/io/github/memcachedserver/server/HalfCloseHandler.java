@@ -1,0 +1,36 @@
+package io.github.memcachedserver.server;
+
+import io.github.memcachedserver.command.QuitCommand;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+
+/**
+ * Answers every command a client sent before it shut down its sending side, as memcached
+ * does: the channel stays open when the input ends ({@link ChannelOption#ALLOW_HALF_CLOSURE}),
+ * and the end of input travels behind the last decoded command as a {@code quit}, so the
+ * connection closes once all earlier answers are written. Without it, Netty would close the
+ * channel at the end of input and drop answers still queued.
+ * <p>
+ * Sits after the decoder, which hands on everything it could decode before passing the
+ * event along.
+ */
+final class HalfCloseHandler extends ChannelInboundHandlerAdapter {
+
+	static final String NAME = "memcached-half-close";
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof ChannelInputShutdownEvent) {
+			ctx.fireChannelRead(new QuitCommand());
+		}
+		ctx.fireUserEventTriggered(event);
+	}
+
+}
