@@ -1,0 +1,7 @@
+/**
+ * The command model: one record per decoded request.
+ */
+@NullMarked
+package io.github.memcachedserver.command;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * The memcached text and meta protocol: request decoding and response encoding.
+ */
+@NullMarked
+package io.github.memcachedserver.protocol.text;
+
+import org.jspecify.annotations.NullMarked;
