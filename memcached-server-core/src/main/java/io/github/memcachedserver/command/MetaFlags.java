@@ -38,12 +38,38 @@ public record MetaFlags(List<byte[]> tokens, boolean base64Key, boolean quiet, b
 	 * @return whether it was sent
 	 */
 	public boolean has(char flag) {
-		for (byte[] token : this.tokens) {
-			if (token[0] == flag) {
-				return true;
+		return indexOf(flag) >= 0;
+	}
+
+	/**
+	 * Tells whether one flag was sent before another, which matters where memcached
+	 * handles flags in request order (a {@code t} before a {@code T} shows the old TTL).
+	 * @param first the flag expected first
+	 * @param second the other flag
+	 * @return whether both were sent, {@code first} before {@code second}
+	 */
+	public boolean before(char first, char second) {
+		int firstIndex = indexOf(first);
+		int secondIndex = indexOf(second);
+		return firstIndex >= 0 && secondIndex > firstIndex;
+	}
+
+	/**
+	 * Tells whether an opaque token is longer than memcached's 32 bytes ({@code O} included).
+	 * @return whether the opaque is too long
+	 */
+	public boolean opaqueTooLong() {
+		int index = indexOf('O');
+		return index >= 0 && this.tokens.get(index).length > 32;
+	}
+
+	private int indexOf(char flag) {
+		for (int i = 0; i < this.tokens.size(); i++) {
+			if (this.tokens.get(i)[0] == flag) {
+				return i;
 			}
 		}
-		return false;
+		return -1;
 	}
 
 }

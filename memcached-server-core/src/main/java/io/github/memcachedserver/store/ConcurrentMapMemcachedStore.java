@@ -284,6 +284,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			boolean fetchedBefore = item.fetched;
 			long sinceAccess = now - item.lastAccess;
+			// memcached reads the flags in order: a t before the T shows the old TTL
+			long ttlBeforeTouch = item.ttl(now);
 			if (flags.ttl() != null) {
 				item = item.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
 			}
@@ -302,8 +304,9 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			if (!flags.noBump()) {
 				item.bump(now);
 			}
-			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, item.ttl(now),
-					sinceAccess, fetchedBefore, won, item.stale, tokenSentBefore && !created, item.size, item.binaryKey);
+			long ttl = flags.before('t', 'T') ? ttlBeforeTouch : item.ttl(now);
+			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, ttl, sinceAccess,
+					fetchedBefore, won, item.stale, tokenSentBefore && !created, item.size, item.binaryKey);
 			return item;
 		});
 	}
@@ -420,11 +423,16 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			long number = Arithmetic.apply(live.value, flags.delta(), increment);
 			StoredItem next = rewriteNumber(live, number, casFor(flags));
+			long ttlBeforeTouch = next.ttl(now);
 			if (flags.ttl() != null) {
 				next = next.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
 			}
-			outcome.value = numberResult(next,
-					Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII), now);
+			MetaResult result = numberResult(next, Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
+					now);
+			// memcached reads the flags in order: a t before the T shows the old TTL
+			outcome.value = flags.before('t', 'T') ? new MetaResult(result.status(), result.value(),
+					result.clientFlags(), result.cas(), ttlBeforeTouch, 0, false, false, false, false, result.size(),
+					result.binaryKey()) : result;
 			return next;
 		});
 	}

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Makes two responses comparable where memcached's bytes are not reproducible: CAS uniques
  * become {@code <cas1>}, {@code <cas2>}, ... in order of first appearance (so equal uniques stay
- * equal and different ones stay different), the {@code VERSION} line becomes
+ * equal and different ones stay different; this covers the {@code VALUE} lines of gets/gats and the
+ * {@code c<unique>} flags of meta responses), the {@code VERSION} line becomes
  * {@code VERSION <version>}, and (on request) {@code STAT} blocks are cut out for
  * {@link StatsComparison}.
  */
@@ -92,6 +93,32 @@ final class ResponseNormalizer {
 				}
 				continue;
 			}
+			if (isMetaLine(line)) {
+				// meta responses carry CAS uniques as "c<digits>" flags (and "cas=<digits>" in "ME")
+				String[] tokens = line.split(" ", -1);
+				for (int i = line.startsWith("ME ") ? 2 : 1; i < tokens.length; i++) {
+					String value = metaCas(tokens[i]);
+					if (value == null) {
+						continue;
+					}
+					int idx = casValues.indexOf(value);
+					if (idx < 0) {
+						casValues.add(value);
+						idx = casValues.size() - 1;
+					}
+					tokens[i] = (tokens[i].startsWith("cas=") ? "cas=" : "c") + "<cas" + (idx + 1) + ">";
+				}
+				text.writeBytes(String.join(" ", tokens).getBytes(StandardCharsets.ISO_8859_1));
+				text.writeBytes(new byte[] { '\r', '\n' });
+				p = eol + 2;
+				int bytes = (line.startsWith("VA ") && tokens.length >= 2) ? parseIntOr(tokens[1], -1) : -1;
+				if (bytes >= 0) {
+					int end = Math.min(response.length, p + bytes + 2);
+					text.write(response, p, end - p);
+					p = end;
+				}
+				continue;
+			}
 			if (line.startsWith("VERSION ")) {
 				text.writeBytes("VERSION <version>\r\n".getBytes(StandardCharsets.US_ASCII));
 				p = eol + 2;
@@ -151,6 +178,20 @@ final class ResponseNormalizer {
 			}
 			String line = new String(response, p, eol - p, StandardCharsets.ISO_8859_1);
 			p = eol + 2;
+			if (isMetaLine(line)) {
+				String[] tokens = line.split(" ", -1);
+				for (int i = line.startsWith("ME ") ? 2 : 1; i < tokens.length; i++) {
+					String value = metaCas(tokens[i]);
+					if (value != null) {
+						values.add(value);
+					}
+				}
+				int bytes = (line.startsWith("VA ") && tokens.length >= 2) ? parseIntOr(tokens[1], -1) : -1;
+				if (bytes >= 0) {
+					p = Math.min(response.length, p + bytes + 2);
+				}
+				continue;
+			}
 			if (line.startsWith("VALUE ")) {
 				String[] tokens = line.split(" ", -1);
 				if (tokens.length == 5) {
@@ -163,6 +204,35 @@ final class ResponseNormalizer {
 			}
 		}
 		return values.isEmpty() ? null : values.get(values.size() - 1);
+	}
+
+	/**
+	 * Whether a line is a meta command's status line ({@code VA HD EN NF NS EX ME}, alone or
+	 * followed by a space and flags).
+	 */
+	static boolean isMetaLine(String line) {
+		if (line.length() < 2 || (line.length() > 2 && line.charAt(2) != ' ')) {
+			return false;
+		}
+		return switch (line.substring(0, 2)) {
+			case "VA", "HD", "EN", "NF", "NS", "EX", "ME" -> true;
+			default -> false;
+		};
+	}
+
+	/** The CAS unique in a meta return flag ({@code c<digits>}, or {@code cas=<digits>} of "ME"), or {@code null}. */
+	private static String metaCas(String token) {
+		String digits = token.startsWith("cas=") ? token.substring(4)
+				: (token.startsWith("c") ? token.substring(1) : null);
+		if (digits == null || digits.isEmpty()) {
+			return null;
+		}
+		for (int i = 0; i < digits.length(); i++) {
+			if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+				return null;
+			}
+		}
+		return digits;
 	}
 
 	private static int parseIntOr(String s, int fallback) {

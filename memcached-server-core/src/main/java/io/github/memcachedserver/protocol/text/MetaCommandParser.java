@@ -26,6 +26,9 @@ final class MetaCommandParser {
 
 	private static final String BAD_TOKEN = "CLIENT_ERROR bad token in command line format";
 
+	/** memcached's answer to an opaque token over 32 bytes. */
+	static final String OPAQUE_TOO_LONG = "CLIENT_ERROR opaque token too long";
+
 	private MetaCommandParser() {
 	}
 
@@ -64,13 +67,13 @@ final class MetaCommandParser {
 			// memcached reports md and ma flag problems with one generic message
 			return error((code == 'g') ? problem : "CLIENT_ERROR invalid or duplicate flag");
 		}
-		String opaque = flags.opaqueProblem();
-		if (opaque != null) {
-			return error(opaque);
+		// md checks its opaque before acting; mg and ma act first and fail while answering
+		if (code == 'd' && flags.toFlags().opaqueTooLong()) {
+			return error(OPAQUE_TOO_LONG);
 		}
 		Key key = flags.key(line);
 		if (key == null) {
-			return error("CLIENT_ERROR error decoding key");
+			return error((code == 'g') ? "CLIENT_ERROR error decoding key" : "CLIENT_ERROR invalid or duplicate flag");
 		}
 		if (code == 'a' && flags.mode != 0 && "I+D-".indexOf(flags.mode) < 0) {
 			return error("CLIENT_ERROR invalid mode for ma M token");
@@ -84,23 +87,27 @@ final class MetaCommandParser {
 	 * @return the command awaiting its data, or an error and the data to discard
 	 */
 	static SetLine parseSet(CommandLine line) {
-		if (line.count() < 2 || line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH || line.count() == 2) {
+		if (line.count() < 3) {
 			return new SetLine(null, error(BAD_FORMAT), 0);
-		}
-		if (line.count() > MAX_WORDS) {
-			return new SetLine(null, error("CLIENT_ERROR options flags too long"), 0);
 		}
 		long length = line.signed32(2);
 		if (line.lastParseFailed() || length < 0 || length > Integer.MAX_VALUE - 2) {
 			return new SetLine(null, error(BAD_FORMAT), 0);
+		}
+		// as memcached 1.6.45: once the data size is known, a refused line swallows its data
+		if (line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH) {
+			return new SetLine(null, error(BAD_FORMAT), length + 2);
+		}
+		if (line.count() > MAX_WORDS) {
+			return new SetLine(null, error("CLIENT_ERROR options flags are too long"), length + 2);
 		}
 		Flags flags = new Flags();
 		String problem = flags.parse(line, 3);
 		if (problem == null && flags.mode != 0 && "EAPRS".indexOf(flags.mode) < 0) {
 			problem = "CLIENT_ERROR invalid mode for ms M token";
 		}
-		if (problem == null) {
-			problem = flags.opaqueProblem();
+		if (problem == null && flags.toFlags().opaqueTooLong()) {
+			problem = OPAQUE_TOO_LONG;
 		}
 		Key key = (problem == null) ? flags.key(line) : null;
 		if (problem == null && key == null) {
@@ -236,20 +243,14 @@ final class MetaCommandParser {
 			return problem;
 		}
 
-		/** The opaque check memcached makes while building an answer: 32 bytes at most. */
-		@Nullable String opaqueProblem() {
-			for (byte[] token : this.tokens) {
-				if (token[0] == 'O' && token.length > 32) {
-					return "CLIENT_ERROR opaque token too long";
-				}
-			}
-			return null;
-		}
-
 		@Nullable Key key(CommandLine line) {
 			byte[] raw = line.bytes(1);
 			if (!this.base64Key) {
 				return Key.wrap(raw);
+			}
+			// memcached's decoder takes only whole groups of four characters
+			if (raw.length % 4 != 0) {
+				return null;
 			}
 			try {
 				byte[] decoded = Base64.getDecoder().decode(raw);

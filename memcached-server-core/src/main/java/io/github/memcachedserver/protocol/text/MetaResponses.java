@@ -44,6 +44,10 @@ public final class MetaResponses {
 	 */
 	public static @Nullable ByteBuf encode(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
 		MetaFlags flags = command.flags();
+		if (flags.opaqueTooLong()) {
+			// memcached finds an over-long opaque of mg and ma only while answering, after acting
+			return TextResponses.line(allocator, MetaCommandParser.OPAQUE_TOO_LONG);
+		}
 		boolean nominal = (command.code() == 'g') ? result.status() == MetaResult.Status.MISS
 				: result.status() == MetaResult.Status.HIT;
 		if (flags.quiet() && nominal && command.code() != 'e') {
