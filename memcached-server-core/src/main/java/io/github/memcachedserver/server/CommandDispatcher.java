@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -88,9 +89,6 @@ final class CommandDispatcher {
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
 		}
-		if (!this.handlerTimeout.isZero()) {
-			response = response.timeout(this.handlerTimeout);
-		}
 		response = response.onErrorResume((ex) -> {
 			outcome.result = "error";
 			return Mono.just(failure(ex, command, connection, allocator));
@@ -99,6 +97,18 @@ final class CommandDispatcher {
 			return response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
 		return response;
+	}
+
+	/**
+	 * Applies the handler timeout to a handler's answer, unless the answer is already there
+	 * (the built-in store answers with {@code Mono.just}): a timer per command would cost
+	 * more than the command.
+	 */
+	private <T> Mono<T> guarded(Mono<T> answer) {
+		if (this.handlerTimeout.isZero() || answer instanceof Callable) {
+			return answer;
+		}
+		return answer.timeout(this.handlerTimeout);
 	}
 
 	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
@@ -124,7 +134,7 @@ final class CommandDispatcher {
 			return store(storage, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
-			return this.handler.delete(session, delete.key())
+			return guarded(this.handler.delete(session, delete.key()))
 				.defaultIfEmpty(false)
 				.map((deleted) -> outcome.set(count(deleted, this.statistics.deleteHits, this.statistics.deleteMisses)
 						? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound()));
@@ -134,20 +144,20 @@ final class CommandDispatcher {
 		}
 		if (command instanceof TouchCommand touch) {
 			this.statistics.cmdTouch.increment();
-			return this.handler.touch(session, touch.key(), touch.exptime())
+			return guarded(this.handler.touch(session, touch.key(), touch.exptime()))
 				.defaultIfEmpty(false)
 				.map((touched) -> outcome.set(count(touched, this.statistics.touchHits, this.statistics.touchMisses)
 						? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound()));
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
-			return this.handler.flushAll(session, flush.delaySeconds())
+			return guarded(this.handler.flushAll(session, flush.delaySeconds()))
 				.then(Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok())));
 		}
 		if (command instanceof OversizedStorageCommand oversized) {
 			this.statistics.storeTooLarge.increment();
 			// memcached drops the old item when a set fails, so stale data cannot persist
-			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET) ? this.handler.delete(session, oversized.key())
+			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET) ? guarded(this.handler.delete(session, oversized.key()))
 					: Mono.empty();
 			return unlink.then(Mono.fromSupplier(() -> outcome.set("error", TextResponses.line(allocator, OBJECT_TOO_LARGE))));
 		}
@@ -193,11 +203,11 @@ final class CommandDispatcher {
 		Mono<Item> item;
 		if (command.touch()) {
 			stats.cmdTouch.increment();
-			item = this.handler.getAndTouch(session, key, command.exptime());
+			item = guarded(this.handler.getAndTouch(session, key, command.exptime()));
 		}
 		else {
 			stats.cmdGet.increment();
-			item = this.handler.get(session, key);
+			item = guarded(this.handler.get(session, key));
 		}
 		return item.doOnNext((hit) -> {
 			outcome.hits++;
@@ -210,15 +220,17 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> store(StorageCommand command, Session session, Outcome outcome) {
 		this.statistics.cmdSet.increment();
-		Mono<StoreResult> result = switch (command.mode()) {
+		Mono<StoreResult> result = guarded(switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
 			case ADD -> this.handler.add(session, command.key(), command.entry());
 			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
 			case APPEND -> this.handler.append(session, command.key(), command.entry().value());
 			case PREPEND -> this.handler.prepend(session, command.key(), command.entry().value());
-			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas())
-				.doOnNext(this::countCas);
-		};
+			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas());
+		});
+		if (command.mode() == StorageMode.CAS) {
+			result = result.doOnNext(this::countCas);
+		}
 		return result.defaultIfEmpty(StoreResult.NOT_STORED)
 			.map((stored) -> outcome.set(stored.name().toLowerCase(Locale.ROOT), TextResponses.storeResult(stored)));
 	}
@@ -235,8 +247,9 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator,
 			Outcome outcome) {
-		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
-				: this.handler.decrement(session, command.key(), command.delta());
+		Mono<Long> result = guarded(command.increment()
+				? this.handler.increment(session, command.key(), command.delta())
+				: this.handler.decrement(session, command.key(), command.delta()));
 		ServerStatistics stats = this.statistics;
 		return result.map((value) -> {
 			(command.increment() ? stats.incrHits : stats.decrHits).increment();
@@ -251,7 +264,7 @@ final class CommandDispatcher {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop(allocator)));
 		}
-		return this.handler.meta(session, command).handle((result, sink) -> {
+		return guarded(this.handler.meta(session, command)).handle((result, sink) -> {
 			outcome.result = countMeta(command, result);
 			ByteBuf answer = MetaResponses.encode(allocator, command, result);
 			if (answer != null) {
