@@ -1,6 +1,8 @@
 package io.github.memcachedserver.server;
 
 import io.github.memcachedserver.handler.Session;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * The server's side of one client connection: the handler's {@link Session} plus what the
@@ -17,6 +19,8 @@ final class ClientConnection {
 	private volatile boolean closeAfterResponse;
 
 	private volatile long lastCommandAt;
+
+	private @Nullable OutboundBacklogGuard backlog;
 
 	ClientConnection(Session session, String listener, long now) {
 		this.session = session;
@@ -35,6 +39,20 @@ final class ClientConnection {
 
 	long openedAt() {
 		return this.openedAt;
+	}
+
+	void guardedBy(OutboundBacklogGuard backlog) {
+		this.backlog = backlog;
+	}
+
+	/**
+	 * Returns a signal that completes once the client has taken enough of its queued answers
+	 * for more to be written (at once when it has).
+	 * @return the signal
+	 */
+	Mono<Void> whenWritable() {
+		Mono<Void> writable = (this.backlog != null) ? this.backlog.awaitWritable() : null;
+		return (writable != null) ? writable : Mono.empty();
 	}
 
 	/** Marks that the connection closes once the current response is written. */

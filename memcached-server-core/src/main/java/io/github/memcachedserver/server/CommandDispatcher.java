@@ -1,8 +1,6 @@
 package io.github.memcachedserver.server;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,6 +35,7 @@ import io.github.memcachedserver.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -79,9 +78,17 @@ final class CommandDispatcher {
 	 * @param allocator the allocator for the answer
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
-	Mono<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
 		long start = System.nanoTime();
 		Outcome outcome = new Outcome();
+		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
+			return multiRetrieve(retrieval, connection, allocator, outcome)
+				.onErrorResume((ex) -> {
+					outcome.result = "error";
+					return Mono.just(failure(ex, command, connection, allocator));
+				})
+				.doOnComplete(() -> observe(command, outcome, System.nanoTime() - start));
+		}
 		Mono<ByteBuf> response;
 		try {
 			response = execute(command, connection.session(), allocator, outcome);
@@ -185,17 +192,33 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator,
 			Outcome outcome) {
+		Key key = command.keys().get(0);
+		return fetch(command, session, key, outcome)
+			.map((item) -> TextResponses.value(allocator, key, item, command.withCas()))
+			.switchIfEmpty(Mono.fromSupplier(TextResponses::end));
+	}
+
+	/**
+	 * Answers a multi-key retrieval: every key is fetched first (an error answers the whole
+	 * command, as in memcached), then each hit is written in its own buffer, made only when
+	 * the connection can take more, so that a line repeating a large key stays within the
+	 * outbound limit.
+	 */
+	private Flux<ByteBuf> multiRetrieve(RetrievalCommand command, ClientConnection connection,
+			ByteBufAllocator allocator, Outcome outcome) {
 		List<Key> keys = command.keys();
-		if (keys.size() == 1) {
-			return fetch(command, session, keys.get(0), outcome).map(Arrays::asList)
-				.defaultIfEmpty(Arrays.asList((Item) null))
-				.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
-		}
+		Session session = connection.session();
 		return Flux.fromIterable(keys)
-			.concatMap((key) -> fetch(command, session, key, outcome).map(Arrays::asList)
-				.defaultIfEmpty(Arrays.asList((Item) null)))
-			.collect(() -> new ArrayList<Item>(keys.size()), (items, item) -> items.add(item.get(0)))
-			.map((items) -> TextResponses.values(allocator, keys, items, command.withCas()));
+			.concatMap((key) -> fetch(command, session, key, outcome).map((item) -> new Hit(key, item)))
+			.collectList()
+			.flatMapMany((hits) -> Flux.fromIterable(hits)
+				.concatMap((hit) -> connection.whenWritable()
+					.then(Mono.fromSupplier(() -> TextResponses.valueBlock(allocator, hit.key(), hit.item(),
+							command.withCas()))), 1)
+				.concatWith(Mono.fromSupplier(TextResponses::end)));
+	}
+
+	private record Hit(Key key, Item item) {
 	}
 
 	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key, Outcome outcome) {

@@ -1,10 +1,12 @@
 package io.github.memcachedserver.server;
 
 import io.github.memcachedserver.command.QuitCommand;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 
 /**
  * Answers every command a client sent before it shut down its sending side, as memcached
@@ -14,9 +16,11 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * channel at the end of input and drop answers still queued.
  * <p>
  * Sits after the decoder, which hands on everything it could decode before passing the
- * event along.
+ * event along. Read requests after the end of input (or the close) go no further: the
+ * receiving side may still ask for more once the connection has ended, and the epoll
+ * transport would fail (and reactor-netty log) on such a read.
  */
-final class HalfCloseHandler extends ChannelInboundHandlerAdapter {
+final class HalfCloseHandler extends ChannelDuplexHandler {
 
 	static final String NAME = "memcached-half-close";
 
@@ -31,6 +35,14 @@ final class HalfCloseHandler extends ChannelInboundHandlerAdapter {
 			ctx.fireChannelRead(new QuitCommand());
 		}
 		ctx.fireUserEventTriggered(event);
+	}
+
+	@Override
+	public void read(ChannelHandlerContext ctx) {
+		Channel channel = ctx.channel();
+		if (channel.isActive() && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+			ctx.read();
+		}
 	}
 
 }

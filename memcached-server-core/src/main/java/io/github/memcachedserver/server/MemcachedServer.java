@@ -408,6 +408,9 @@ public final class MemcachedServer {
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
 		OutboundBacklogGuard backlog = channel.pipeline().get(OutboundBacklogGuard.class);
+		if (backlog != null) {
+			connection.guardedBy(backlog);
+		}
 		Flux<ByteBuf> responses = inbound.receiveObject()
 			.cast(MemcachedCommand.class)
 			.takeUntilOther(this.draining.asMono())
@@ -418,7 +421,7 @@ public final class MemcachedServer {
 				// no command runs while answers above the outbound cap wait for the client
 				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
 				return (writable != null)
-						? writable.then(Mono.defer(() -> this.dispatcher.dispatch(command, connection, outbound.alloc())))
+						? writable.thenMany(Flux.defer(() -> this.dispatcher.dispatch(command, connection, outbound.alloc())))
 						: this.dispatcher.dispatch(command, connection, outbound.alloc());
 			}, this.maxInFlightCommands)
 			.takeUntil((response) -> connection.isClosing());

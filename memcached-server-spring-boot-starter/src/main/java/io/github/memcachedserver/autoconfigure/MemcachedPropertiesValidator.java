@@ -15,6 +15,10 @@ final class MemcachedPropertiesValidator {
 
 	private static final DataSize MAX_ITEM_SIZE = DataSize.ofMegabytes(1024);
 
+	private static final DataSize MIN_OUTBOUND_BUFFER = DataSize.ofKilobytes(1);
+
+	private static final DataSize MAX_OUTBOUND_BUFFER = DataSize.ofMegabytes(1024);
+
 	private MemcachedPropertiesValidator() {
 	}
 
@@ -27,6 +31,11 @@ final class MemcachedPropertiesValidator {
 		positive("memcached.server.max-in-flight-commands", properties.getMaxInFlightCommands());
 		notNegative("memcached.server.idle-timeout", properties.getIdleTimeout());
 		notNegative("memcached.server.handler-timeout", properties.getHandlerTimeout());
+		notNegative("memcached.server.outbound-stall-timeout", properties.getOutboundStallTimeout());
+		DataSize outboundBuffer = properties.getMaxOutboundBuffer();
+		if (outboundBuffer.compareTo(MIN_OUTBOUND_BUFFER) < 0 || outboundBuffer.compareTo(MAX_OUTBOUND_BUFFER) > 0) {
+			throw invalid("memcached.server.max-outbound-buffer", outboundBuffer, "must be between 1KB and 1024MB");
+		}
 		DataSize itemSize = properties.getMaxItemSize();
 		if (itemSize.compareTo(MIN_ITEM_SIZE) < 0 || itemSize.compareTo(MAX_ITEM_SIZE) > 0) {
 			throw invalid("memcached.server.max-item-size", itemSize, "must be between 1KB and 1024MB");

@@ -59,6 +59,11 @@ public final class MemcachedServerAutoConfiguration {
 			.idleTimeout(properties.getIdleTimeout())
 			.handlerTimeout(properties.getHandlerTimeout())
 			.maxInFlightCommands(properties.getMaxInFlightCommands())
+			.maxOutboundBytes((int) properties.getMaxOutboundBuffer().toBytes())
+			.outboundStallTimeout(properties.getOutboundStallTimeout())
+			.flushAllEnabled(properties.isFlushAllEnabled())
+			.statsEnabled(properties.isStatsEnabled())
+			.verbosityEnabled(properties.isVerbosityEnabled())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes());
 		List<String> listen = properties.getListen();
 		for (int i = 0; i < listen.size(); i++) {

@@ -58,6 +58,37 @@ public class MemcachedServerProperties {
 	private int maxInFlightCommands = 32;
 
 	/**
+	 * How many answer bytes one connection may keep queued for a client that does not read
+	 * them; above it the server runs none of that client's commands (and stops reading from
+	 * it) until the backlog halves.
+	 */
+	private DataSize maxOutboundBuffer = DataSize.ofMegabytes(1);
+
+	/**
+	 * How long a client may leave more than max-outbound-buffer of its answers unread,
+	 * taking none of them, before its connection is closed; 0 to keep such clients.
+	 */
+	private Duration outboundStallTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Whether clients may run "flush_all"; when not, it is answered "CLIENT_ERROR flush_all
+	 * not allowed" (memcached's -F).
+	 */
+	private boolean flushAllEnabled = true;
+
+	/**
+	 * Whether clients may run "stats" (every group, "stats reset" included); when not, it
+	 * is answered "CLIENT_ERROR stats not allowed".
+	 */
+	private boolean statsEnabled = true;
+
+	/**
+	 * Whether clients may run "verbosity"; when not, it is answered "CLIENT_ERROR verbosity
+	 * not allowed".
+	 */
+	private boolean verbosityEnabled = true;
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -124,6 +155,46 @@ public class MemcachedServerProperties {
 
 	public void setMaxInFlightCommands(int maxInFlightCommands) {
 		this.maxInFlightCommands = maxInFlightCommands;
+	}
+
+	public DataSize getMaxOutboundBuffer() {
+		return this.maxOutboundBuffer;
+	}
+
+	public void setMaxOutboundBuffer(DataSize maxOutboundBuffer) {
+		this.maxOutboundBuffer = maxOutboundBuffer;
+	}
+
+	public Duration getOutboundStallTimeout() {
+		return this.outboundStallTimeout;
+	}
+
+	public void setOutboundStallTimeout(Duration outboundStallTimeout) {
+		this.outboundStallTimeout = outboundStallTimeout;
+	}
+
+	public boolean isFlushAllEnabled() {
+		return this.flushAllEnabled;
+	}
+
+	public void setFlushAllEnabled(boolean flushAllEnabled) {
+		this.flushAllEnabled = flushAllEnabled;
+	}
+
+	public boolean isStatsEnabled() {
+		return this.statsEnabled;
+	}
+
+	public void setStatsEnabled(boolean statsEnabled) {
+		this.statsEnabled = statsEnabled;
+	}
+
+	public boolean isVerbosityEnabled() {
+		return this.verbosityEnabled;
+	}
+
+	public void setVerbosityEnabled(boolean verbosityEnabled) {
+		this.verbosityEnabled = verbosityEnabled;
 	}
 
 	public Store getStore() {

@@ -1,6 +1,7 @@
 package io.github.memcachedserver.protocol.text;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -215,7 +216,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			// like a refused set, a refused ms drops the key's old item
 			return swallow(parsed.dataLength() + 2, new OversizedStorageCommand(StorageMode.SET, command.key(), false));
 		}
-		this.pending = new PendingData(new byte[(int) parsed.dataLength()], false,
+		this.pending = new PendingData((int) parsed.dataLength(), false,
 				(value) -> new MetaCommand('s', command.key(), command.flags(), value));
 		this.state = State.DATA;
 		return null;
@@ -290,7 +291,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		}
 		int clientFlags = (int) flags;
 		long storageCas = cas;
-		this.pending = new PendingData(new byte[(int) length], noreply, (value) -> new StorageCommand(mode, key,
+		this.pending = new PendingData((int) length, noreply, (value) -> new StorageCommand(mode, key,
 				new Entry(value, clientFlags, exptime), storageCas, noreply));
 		this.state = State.DATA;
 		return null;
@@ -408,10 +409,19 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		return new VerbosityCommand(level, noreply);
 	}
 
-	/** A command waiting for its data block and the "\r\n" after it. */
+	/**
+	 * A command waiting for its data block and the "\r\n" after it. The value array grows as
+	 * the data arrives, so a client that declares a large value and sends little of it holds
+	 * little memory.
+	 */
 	private static final class PendingData {
 
-		private final byte[] value;
+		/** Values up to this size get their whole array at once. */
+		private static final int INITIAL_CAPACITY = 16 * 1024;
+
+		private final int length;
+
+		private byte[] value;
 
 		private final boolean noreply;
 
@@ -423,14 +433,19 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 		private int terminatorFilled;
 
-		PendingData(byte[] value, boolean noreply, Function<byte[], MemcachedCommand> complete) {
-			this.value = value;
+		PendingData(int length, boolean noreply, Function<byte[], MemcachedCommand> complete) {
+			this.length = length;
+			this.value = new byte[Math.min(length, INITIAL_CAPACITY)];
 			this.noreply = noreply;
 			this.complete = complete;
 		}
 
 		void fill(ByteBuf in) {
-			int valueBytes = Math.min(in.readableBytes(), this.value.length - this.filled);
+			int valueBytes = Math.min(in.readableBytes(), this.length - this.filled);
+			if (this.filled + valueBytes > this.value.length) {
+				int capacity = (int) Math.min(this.length, Math.max((long) this.value.length * 2, this.filled + valueBytes));
+				this.value = Arrays.copyOf(this.value, capacity);
+			}
 			in.readBytes(this.value, this.filled, valueBytes);
 			this.filled += valueBytes;
 			int terminatorBytes = Math.min(in.readableBytes(), 2 - this.terminatorFilled);
@@ -439,7 +454,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		}
 
 		boolean complete() {
-			return this.filled == this.value.length && this.terminatorFilled == 2;
+			return this.filled == this.length && this.terminatorFilled == 2;
 		}
 
 		boolean terminatedProperly() {

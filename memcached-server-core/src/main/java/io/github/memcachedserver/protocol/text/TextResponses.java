@@ -1,7 +1,6 @@
 package io.github.memcachedserver.protocol.text;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
@@ -10,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes memcached's text-protocol answers. The fixed replies are encoded once and shared
@@ -119,42 +119,56 @@ public final class TextResponses {
 	}
 
 	/**
-	 * Writes the answer to a retrieval: a {@code VALUE} block for each hit, then {@code END}.
+	 * Writes the answer to a one-key retrieval: its {@code VALUE} block if it hit, then
+	 * {@code END}.
 	 * @param allocator the allocator
-	 * @param keys the keys, in request order
-	 * @param items the item for each key, {@code null} for a miss
-	 * @param withCas whether to write CAS uniques ({@code gets}, {@code gats})
+	 * @param key the key
+	 * @param item the item, {@code null} for a miss
+	 * @param withCas whether to write the CAS unique ({@code gets}, {@code gats})
 	 * @return the response bytes
 	 */
-	public static ByteBuf values(ByteBufAllocator allocator, List<Key> keys, List<Item> items, boolean withCas) {
-		int size = END.readableBytes();
-		for (int i = 0; i < keys.size(); i++) {
-			Item item = items.get(i);
-			if (item != null) {
-				size += VALUE.length + keys.get(i).length() + 48 + item.value().length;
-			}
+	public static ByteBuf value(ByteBufAllocator allocator, Key key, @Nullable Item item, boolean withCas) {
+		if (item == null) {
+			return end();
 		}
-		ByteBuf buffer = allocator.buffer(size);
-		for (int i = 0; i < keys.size(); i++) {
-			Item item = items.get(i);
-			if (item != null) {
-				buffer.writeBytes(VALUE);
-				buffer.writeBytes(keys.get(i).unsafeBytes());
-				buffer.writeByte(' ');
-				writeDecimal(buffer, Integer.toUnsignedLong(item.flags()));
-				buffer.writeByte(' ');
-				writeDecimal(buffer, item.value().length);
-				if (withCas) {
-					buffer.writeByte(' ');
-					ByteBufUtil.writeAscii(buffer, Long.toUnsignedString(item.cas()));
-				}
-				buffer.writeBytes(CRLF);
-				buffer.writeBytes(item.value());
-				buffer.writeBytes(CRLF);
-			}
-		}
-		buffer.writeBytes(END.duplicate());
+		ByteBuf buffer = allocator.buffer(valueSize(key, item) + END.readableBytes());
+		writeValue(buffer, key, item, withCas);
+		return buffer.writeBytes(END.duplicate());
+	}
+
+	/**
+	 * Writes one {@code VALUE} block of a multi-key retrieval, which answers each hit in its
+	 * own buffer so that a large answer never has to sit in memory whole.
+	 * @param allocator the allocator
+	 * @param key the key
+	 * @param item the item
+	 * @param withCas whether to write the CAS unique ({@code gets}, {@code gats})
+	 * @return the response bytes
+	 */
+	public static ByteBuf valueBlock(ByteBufAllocator allocator, Key key, Item item, boolean withCas) {
+		ByteBuf buffer = allocator.buffer(valueSize(key, item));
+		writeValue(buffer, key, item, withCas);
 		return buffer;
+	}
+
+	private static int valueSize(Key key, Item item) {
+		return VALUE.length + key.length() + 48 + item.value().length;
+	}
+
+	private static void writeValue(ByteBuf buffer, Key key, Item item, boolean withCas) {
+		buffer.writeBytes(VALUE);
+		buffer.writeBytes(key.unsafeBytes());
+		buffer.writeByte(' ');
+		writeDecimal(buffer, Integer.toUnsignedLong(item.flags()));
+		buffer.writeByte(' ');
+		writeDecimal(buffer, item.value().length);
+		if (withCas) {
+			buffer.writeByte(' ');
+			ByteBufUtil.writeAscii(buffer, Long.toUnsignedString(item.cas()));
+		}
+		buffer.writeBytes(CRLF);
+		buffer.writeBytes(item.value());
+		buffer.writeBytes(CRLF);
 	}
 
 	private static void writeDecimal(ByteBuf buffer, long value) {
