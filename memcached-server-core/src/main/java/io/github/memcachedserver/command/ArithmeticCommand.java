@@ -12,4 +12,10 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record ArithmeticCommand(boolean increment, Key key, long delta, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return this.increment ? "incr" : "decr";
+	}
+
 }

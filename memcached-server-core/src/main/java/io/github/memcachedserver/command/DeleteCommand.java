@@ -10,4 +10,10 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record DeleteCommand(Key key, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return "delete";
+	}
+
 }

@@ -28,4 +28,12 @@ public record ErrorReply(String line, boolean noreply, boolean closeConnection) 
 		return new ErrorReply(line, noreply, false);
 	}
 
+	/**
+	 * Returns {@code invalid}: the request was refused before it became a command.
+	 */
+	@Override
+	public String name() {
+		return "invalid";
+	}
+
 }

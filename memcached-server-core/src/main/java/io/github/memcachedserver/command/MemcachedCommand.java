@@ -18,4 +18,10 @@ public sealed interface MemcachedCommand
 		return false;
 	}
 
+	/**
+	 * Returns the command's protocol name, e.g. {@code get} or {@code mg}, as metrics tag it.
+	 * @return the name
+	 */
+	String name();
+
 }

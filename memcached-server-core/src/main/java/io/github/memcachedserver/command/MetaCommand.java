@@ -17,6 +17,18 @@ public record MetaCommand(char code, @Nullable Key key, MetaFlags flags, byte @N
 		implements MemcachedCommand {
 
 	@Override
+	public String name() {
+		return switch (this.code) {
+			case 'g' -> "mg";
+			case 's' -> "ms";
+			case 'd' -> "md";
+			case 'a' -> "ma";
+			case 'n' -> "mn";
+			default -> "me";
+		};
+	}
+
+	@Override
 	public boolean noreply() {
 		// quiet mode hides only nominal answers, which the dispatcher decides
 		return false;

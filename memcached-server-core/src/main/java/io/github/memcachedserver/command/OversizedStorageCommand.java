@@ -15,4 +15,10 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record OversizedStorageCommand(StorageMode mode, Key key, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return this.mode.protocolName();
+	}
+
 }

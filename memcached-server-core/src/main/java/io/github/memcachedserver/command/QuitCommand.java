@@ -6,4 +6,10 @@ package io.github.memcachedserver.command;
  * @since 0.1.0
  */
 public record QuitCommand() implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return "quit";
+	}
+
 }

@@ -14,4 +14,13 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record RetrievalCommand(List<Key> keys, boolean withCas, boolean touch, long exptime) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		if (this.touch) {
+			return this.withCas ? "gats" : "gat";
+		}
+		return this.withCas ? "gets" : "get";
+	}
+
 }

@@ -8,4 +8,10 @@ package io.github.memcachedserver.command;
  * @since 0.1.0
  */
 public record StatsCommand(String group) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return "stats";
+	}
+
 }

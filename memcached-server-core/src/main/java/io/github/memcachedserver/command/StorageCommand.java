@@ -1,5 +1,7 @@
 package io.github.memcachedserver.command;
 
+import java.util.Locale;
+
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
 
@@ -14,6 +16,11 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record StorageCommand(StorageMode mode, Key key, Entry entry, long cas, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return this.mode.protocolName();
+	}
 
 	/**
 	 * The storage commands.
@@ -31,7 +38,17 @@ public record StorageCommand(StorageMode mode, Key key, Entry entry, long cas, b
 		/** Add before the existing value. */
 		PREPEND,
 		/** Store when unchanged since read. */
-		CAS
+		CAS;
+
+		private final String protocolName = name().toLowerCase(Locale.ROOT);
+
+		/**
+		 * Returns the command's name on the wire.
+		 * @return e.g. {@code set}
+		 */
+		public String protocolName() {
+			return this.protocolName;
+		}
 
 	}
 

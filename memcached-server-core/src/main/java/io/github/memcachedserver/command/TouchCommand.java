@@ -11,4 +11,10 @@ import io.github.memcachedserver.handler.Key;
  * @since 0.1.0
  */
 public record TouchCommand(Key key, long exptime, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return "touch";
+	}
+
 }

@@ -9,4 +9,10 @@ package io.github.memcachedserver.command;
  * @since 0.1.0
  */
 public record VerbosityCommand(long level, boolean noreply) implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return "verbosity";
+	}
+
 }

@@ -1,5 +1,7 @@
 package io.github.memcachedserver.handler;
 
+import java.util.Locale;
+
 /**
  * The outcome of a storage command, named as memcached answers it.
  *
@@ -17,6 +19,16 @@ public enum StoreResult {
 	EXISTS,
 
 	/** A {@code cas} found no item. */
-	NOT_FOUND
+	NOT_FOUND;
+
+	private final String metricName = name().toLowerCase(Locale.ROOT);
+
+	/**
+	 * Returns the outcome as metrics tag it.
+	 * @return e.g. {@code not_stored}
+	 */
+	public String metricName() {
+		return this.metricName;
+	}
 
 }

@@ -2,7 +2,6 @@ package io.github.memcachedserver.server;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -119,7 +118,7 @@ final class CommandDispatcher {
 	}
 
 	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
-		String name = name(command);
+		String name = command.name();
 		if (outcome.result != null) {
 			this.observer.commandCompleted(name, outcome.result, durationNanos);
 			return;
@@ -255,7 +254,7 @@ final class CommandDispatcher {
 			result = result.doOnNext(this::countCas);
 		}
 		return result.defaultIfEmpty(StoreResult.NOT_STORED)
-			.map((stored) -> outcome.set(stored.name().toLowerCase(Locale.ROOT), TextResponses.storeResult(stored)));
+			.map((stored) -> outcome.set(stored.metricName(), TextResponses.storeResult(stored)));
 	}
 
 	private void countCas(StoreResult result) {
@@ -331,46 +330,6 @@ final class CommandDispatcher {
 				return hit ? "hit" : "miss";
 			}
 		}
-	}
-
-	/**
-	 * The protocol name of a command, as metrics tag it.
-	 */
-	static String name(MemcachedCommand command) {
-		if (command instanceof RetrievalCommand retrieval) {
-			return (retrieval.touch() ? "gat" : "get") + (retrieval.withCas() ? "s" : "");
-		}
-		if (command instanceof StorageCommand storage) {
-			return storage.mode().name().toLowerCase(Locale.ROOT);
-		}
-		if (command instanceof OversizedStorageCommand oversized) {
-			return oversized.mode().name().toLowerCase(Locale.ROOT);
-		}
-		if (command instanceof ArithmeticCommand arithmetic) {
-			return arithmetic.increment() ? "incr" : "decr";
-		}
-		if (command instanceof DeleteCommand) {
-			return "delete";
-		}
-		if (command instanceof TouchCommand) {
-			return "touch";
-		}
-		if (command instanceof FlushAllCommand) {
-			return "flush_all";
-		}
-		if (command instanceof StatsCommand) {
-			return "stats";
-		}
-		if (command instanceof VersionCommand) {
-			return "version";
-		}
-		if (command instanceof VerbosityCommand) {
-			return "verbosity";
-		}
-		if (command instanceof MetaCommand meta) {
-			return "m" + meta.code();
-		}
-		return (command instanceof ErrorReply) ? "invalid" : "quit";
 	}
 
 	/** What became of one command, for the observer. */
