@@ -12,33 +12,19 @@ final class ClientConnection {
 
 	private final Session session;
 
-	private final String listener;
-
-	private final long openedAt;
-
 	private volatile boolean closeAfterResponse;
 
 	private volatile long lastCommandAt;
 
 	private @Nullable OutboundBacklogGuard backlog;
 
-	ClientConnection(Session session, String listener, long now) {
+	ClientConnection(Session session, long now) {
 		this.session = session;
-		this.listener = listener;
-		this.openedAt = now;
 		this.lastCommandAt = now;
 	}
 
 	Session session() {
 		return this.session;
-	}
-
-	String listener() {
-		return this.listener;
-	}
-
-	long openedAt() {
-		return this.openedAt;
 	}
 
 	void guardedBy(OutboundBacklogGuard backlog) {

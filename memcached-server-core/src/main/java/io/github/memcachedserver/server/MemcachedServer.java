@@ -10,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -403,8 +402,7 @@ public final class MemcachedServer {
 		}
 		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
 				channel.remoteAddress());
-		ClientConnection connection = new ClientConnection(session, String.valueOf(channel.localAddress()),
-				System.currentTimeMillis() / 1000);
+		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000);
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
 		OutboundBacklogGuard backlog = channel.pipeline().get(OutboundBacklogGuard.class);
@@ -451,10 +449,6 @@ public final class MemcachedServer {
 		catch (RuntimeException ex) {
 			logger.warn("Handler failed on connection close for {}", connection.session(), ex);
 		}
-	}
-
-	Collection<ClientConnection> connections() {
-		return this.connections.values();
 	}
 
 	private static boolean endsConnection(MemcachedCommand command) {
