@@ -1,6 +1,5 @@
 package io.github.memcachedserver.server;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
