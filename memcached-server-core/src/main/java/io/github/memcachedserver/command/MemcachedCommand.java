@@ -1,14 +1,12 @@
 package io.github.memcachedserver.command;
 
 /**
- * One decoded client request, in the order it arrived on its connection.
+ * One decoded client request, in the order it arrived on its connection. The text and meta
+ * protocols decode into the records of this package; the binary protocol into its own.
  *
  * @since 0.1.0
  */
-public sealed interface MemcachedCommand
-		permits RetrievalCommand, StorageCommand, DeleteCommand, ArithmeticCommand, TouchCommand, FlushAllCommand,
-		StatsCommand, VersionCommand, VerbosityCommand, QuitCommand, ErrorReply, OversizedStorageCommand,
-		MetaCommand {
+public interface MemcachedCommand {
 
 	/**
 	 * Tells whether the client asked for no answer ({@code noreply}).

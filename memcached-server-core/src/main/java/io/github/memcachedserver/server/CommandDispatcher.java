@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
@@ -142,18 +141,23 @@ final class CommandDispatcher {
 		if (command instanceof DeleteCommand delete) {
 			return guarded(this.handler.delete(session, delete.key()))
 				.defaultIfEmpty(false)
-				.map((deleted) -> outcome.set(count(deleted, this.statistics.deleteHits, this.statistics.deleteMisses)
-						? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound()));
+				.map((deleted) -> {
+					this.statistics.countDelete(deleted);
+					return outcome.set(deleted ? "deleted" : "not_found",
+							deleted ? TextResponses.deleted() : TextResponses.notFound());
+				});
 		}
 		if (command instanceof ArithmeticCommand arithmetic) {
 			return arithmetic(arithmetic, session, allocator, outcome);
 		}
 		if (command instanceof TouchCommand touch) {
-			this.statistics.cmdTouch.increment();
 			return guarded(this.handler.touch(session, touch.key(), touch.exptime()))
 				.defaultIfEmpty(false)
-				.map((touched) -> outcome.set(count(touched, this.statistics.touchHits, this.statistics.touchMisses)
-						? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound()));
+				.map((touched) -> {
+					this.statistics.countTouch(touched);
+					return outcome.set(touched ? "touched" : "not_found",
+							touched ? TextResponses.touched() : TextResponses.notFound());
+				});
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
@@ -221,23 +225,24 @@ final class CommandDispatcher {
 	}
 
 	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key, Outcome outcome) {
-		ServerStatistics stats = this.statistics;
-		Mono<Item> item;
-		if (command.touch()) {
-			stats.cmdTouch.increment();
-			item = guarded(this.handler.getAndTouch(session, key, command.exptime()));
-		}
-		else {
-			stats.cmdGet.increment();
-			item = guarded(this.handler.get(session, key));
-		}
+		Mono<Item> item = command.touch() ? guarded(this.handler.getAndTouch(session, key, command.exptime()))
+				: guarded(this.handler.get(session, key));
 		return item.doOnNext((hit) -> {
 			outcome.hits++;
-			(command.touch() ? stats.touchHits : stats.getHits).increment();
+			countRead(command.touch(), true);
 		}).switchIfEmpty(Mono.fromRunnable(() -> {
 			outcome.misses++;
-			(command.touch() ? stats.touchMisses : stats.getMisses).increment();
+			countRead(command.touch(), false);
 		}));
+	}
+
+	private void countRead(boolean touch, boolean hit) {
+		if (touch) {
+			this.statistics.countTouch(hit);
+		}
+		else {
+			this.statistics.countGet(hit);
+		}
 	}
 
 	private Mono<ByteBuf> store(StorageCommand command, Session session, Outcome outcome) {
@@ -251,20 +256,10 @@ final class CommandDispatcher {
 			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas());
 		});
 		if (command.mode() == StorageMode.CAS) {
-			result = result.doOnNext(this::countCas);
+			result = result.doOnNext(this.statistics::countCas);
 		}
 		return result.defaultIfEmpty(StoreResult.NOT_STORED)
 			.map((stored) -> outcome.set(stored.metricName(), TextResponses.storeResult(stored)));
-	}
-
-	private void countCas(StoreResult result) {
-		switch (result) {
-			case STORED -> this.statistics.casHits.increment();
-			case EXISTS -> this.statistics.casBadval.increment();
-			case NOT_FOUND -> this.statistics.casMisses.increment();
-			default -> {
-			}
-		}
 	}
 
 	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator,
@@ -272,12 +267,11 @@ final class CommandDispatcher {
 		Mono<Long> result = guarded(command.increment()
 				? this.handler.increment(session, command.key(), command.delta())
 				: this.handler.decrement(session, command.key(), command.delta()));
-		ServerStatistics stats = this.statistics;
 		return result.map((value) -> {
-			(command.increment() ? stats.incrHits : stats.decrHits).increment();
+			this.statistics.countArithmetic(command.increment(), true);
 			return outcome.set("hit", TextResponses.number(allocator, value));
 		}).switchIfEmpty(Mono.fromSupplier(() -> {
-			(command.increment() ? stats.incrMisses : stats.decrMisses).increment();
+			this.statistics.countArithmetic(command.increment(), false);
 			return outcome.set("not_found", TextResponses.notFound());
 		}));
 	}
@@ -301,10 +295,7 @@ final class CommandDispatcher {
 		boolean hit = result.status() == MetaResult.Status.HIT;
 		switch (command.code()) {
 			case 'g' -> {
-				boolean touch = command.flags().ttl() != null;
-				(touch ? stats.cmdTouch : stats.cmdGet).increment();
-				(touch ? (hit ? stats.touchHits : stats.touchMisses) : (hit ? stats.getHits : stats.getMisses))
-					.increment();
+				countRead(command.flags().ttl() != null, hit);
 				return hit ? "hit" : "miss";
 			}
 			case 's' -> {
@@ -317,13 +308,11 @@ final class CommandDispatcher {
 				};
 			}
 			case 'd' -> {
-				(hit ? stats.deleteHits : stats.deleteMisses).increment();
+				stats.countDelete(hit);
 				return hit ? "deleted" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
 			}
 			case 'a' -> {
-				boolean increment = command.flags().mode() != 'D' && command.flags().mode() != '-';
-				(increment ? (hit ? stats.incrHits : stats.incrMisses) : (hit ? stats.decrHits : stats.decrMisses))
-					.increment();
+				stats.countArithmetic(command.flags().mode() != 'D' && command.flags().mode() != '-', hit);
 				return hit ? "hit" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
 			}
 			default -> {
@@ -373,9 +362,5 @@ final class CommandDispatcher {
 		return (message != null) ? message.replace('\r', ' ').replace('\n', ' ') : "";
 	}
 
-	private static boolean count(boolean hit, LongAdder hits, LongAdder misses) {
-		(hit ? hits : misses).increment();
-		return hit;
-	}
 
 }

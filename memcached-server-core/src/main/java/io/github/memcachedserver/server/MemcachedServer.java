@@ -23,11 +23,15 @@ import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
-import io.github.memcachedserver.protocol.text.TextCommandDecoder;
+import io.github.memcachedserver.protocol.ProtocolDetector;
+import io.github.memcachedserver.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.protocol.text.TextProtocolLimits;
 import io.github.memcachedserver.protocol.text.TextResponses;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -107,6 +111,8 @@ public final class MemcachedServer {
 
 	private final CommandDispatcher dispatcher;
 
+	private final BinaryCommandDispatcher binaryDispatcher;
+
 	private final MemcachedServerObserver observer;
 
 	private @Nullable LoopResources loops;
@@ -136,6 +142,8 @@ public final class MemcachedServer {
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
 		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout,
 				builder.observer);
+		this.binaryDispatcher = new BinaryCommandDispatcher(this.handler, this.statistics, statsReport, builder.version,
+				builder.handlerTimeout, builder.observer);
 	}
 
 	/**
@@ -382,7 +390,7 @@ public final class MemcachedServer {
 
 	private void configureConnection(Connection connection) {
 		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
-		connection.addHandlerLast("memcached-text-decoder", new TextCommandDecoder(this.limits));
+		connection.addHandlerLast("memcached-protocol-detector", new ProtocolDetector(this.limits));
 		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		connection.addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
@@ -419,11 +427,22 @@ public final class MemcachedServer {
 				// no command runs while answers above the outbound cap wait for the client
 				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
 				return (writable != null)
-						? writable.thenMany(Flux.defer(() -> this.dispatcher.dispatch(command, connection, outbound.alloc())))
-						: this.dispatcher.dispatch(command, connection, outbound.alloc());
+						? writable.thenMany(Flux.defer(() -> dispatch(command, connection, outbound.alloc())))
+						: dispatch(command, connection, outbound.alloc());
 			}, this.maxInFlightCommands)
 			.takeUntil((response) -> connection.isClosing());
 		return outbound.send(responses).then();
+	}
+
+	private Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection,
+			ByteBufAllocator allocator) {
+		if (command instanceof BinaryRequest request) {
+			return this.binaryDispatcher.dispatch(request, connection, allocator);
+		}
+		if (command instanceof BinaryRejection rejection) {
+			return this.binaryDispatcher.reject(rejection, connection, allocator);
+		}
+		return this.dispatcher.dispatch(command, connection, allocator);
 	}
 
 	private void opened(ClientConnection connection) {
@@ -452,7 +471,8 @@ public final class MemcachedServer {
 	}
 
 	private static boolean endsConnection(MemcachedCommand command) {
-		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection());
+		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())
+				|| (command instanceof BinaryRequest request && request.command() == Opcodes.QUIT);
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.memcachedserver.server;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.memcachedserver.handler.StoreResult;
+
 /**
  * The server's counters, named after the fields of memcached's {@code stats} that they
  * feed. Counted per command outcome in the dispatcher, so they hold for any handler.
@@ -94,6 +96,39 @@ public final class ServerStatistics {
 	 */
 	public long bytesWritten() {
 		return this.bytesWritten.sum();
+	}
+
+	/** Counts a read of one key ({@code get_hits}/{@code get_misses}, {@code cmd_get}). */
+	void countGet(boolean hit) {
+		this.cmdGet.increment();
+		(hit ? this.getHits : this.getMisses).increment();
+	}
+
+	/** Counts a touch or a get-and-touch of one key. */
+	void countTouch(boolean hit) {
+		this.cmdTouch.increment();
+		(hit ? this.touchHits : this.touchMisses).increment();
+	}
+
+	/** Counts a delete. */
+	void countDelete(boolean deleted) {
+		(deleted ? this.deleteHits : this.deleteMisses).increment();
+	}
+
+	/** Counts an incr or decr. */
+	void countArithmetic(boolean increment, boolean hit) {
+		(increment ? (hit ? this.incrHits : this.incrMisses) : (hit ? this.decrHits : this.decrMisses)).increment();
+	}
+
+	/** Counts the outcome of a cas. */
+	void countCas(StoreResult result) {
+		switch (result) {
+			case STORED -> this.casHits.increment();
+			case EXISTS -> this.casBadval.increment();
+			case NOT_FOUND -> this.casMisses.increment();
+			default -> {
+			}
+		}
 	}
 
 	/**

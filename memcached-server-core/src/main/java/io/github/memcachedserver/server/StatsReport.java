@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import io.github.memcachedserver.handler.StoreStatistics;
@@ -51,123 +52,146 @@ final class StatsReport {
 	 * Renders one group, or memcached's answer for an unknown or special one.
 	 */
 	ByteBuf render(String group, ByteBufAllocator allocator) {
-		StringBuilder out = new StringBuilder(2048);
 		switch (group) {
-			case "" -> general(out);
-			case "settings" -> settings(out);
-			case "items" -> items(out);
-			case "slabs" -> slabs(out);
-			case "sizes" -> stat(out, "sizes_status", "disabled");
-			case "conns" -> conns(out);
 			case "reset" -> {
-				this.statistics.reset();
-				if (this.store != null) {
-					this.store.resetStatistics();
-				}
+				reset();
 				return TextResponses.line(allocator, "RESET");
 			}
 			case "detail" -> {
 				return TextResponses.line(allocator, "CLIENT_ERROR usage: stats detail on|off|dump");
 			}
 			default -> {
-				return TextResponses.line(allocator, "ERROR");
+				StringBuilder out = new StringBuilder(2048);
+				if (!collect(group, (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
+					.append("\r\n"))) {
+					return TextResponses.line(allocator, "ERROR");
+				}
+				out.append("END\r\n");
+				ByteBuf buffer = allocator.buffer(out.length());
+				buffer.writeCharSequence(out, StandardCharsets.ISO_8859_1);
+				return buffer;
 			}
 		}
-		out.append("END\r\n");
-		ByteBuf buffer = allocator.buffer(out.length());
-		buffer.writeCharSequence(out, StandardCharsets.ISO_8859_1);
-		return buffer;
 	}
 
-	private void general(StringBuilder out) {
+	/**
+	 * Reports one group's statistics, in memcached's order.
+	 * @param group the group, empty for the general statistics
+	 * @param out receives each name and value
+	 * @return {@code false} when this server has no such group
+	 */
+	boolean collect(String group, BiConsumer<String, Object> out) {
+		switch (group) {
+			case "" -> general(out);
+			case "settings" -> settings(out);
+			case "items" -> items(out);
+			case "slabs" -> slabs(out);
+			case "sizes" -> out.accept("sizes_status", "disabled");
+			case "conns" -> conns(out);
+			default -> {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Clears the counters, as {@code stats reset} does. */
+	void reset() {
+		this.statistics.reset();
+		if (this.store != null) {
+			this.store.resetStatistics();
+		}
+	}
+
+	private void general(BiConsumer<String, Object> out) {
 		ServerStatistics s = this.statistics;
 		long now = this.clock.getAsLong();
-		stat(out, "pid", ProcessHandle.current().pid());
-		stat(out, "uptime", now - this.startedAt);
-		stat(out, "time", now);
-		stat(out, "version", this.settings.version());
-		stat(out, "pointer_size", 64);
-		stat(out, "max_connections", this.settings.maxConnections());
-		stat(out, "curr_connections", s.currentConnections.sum());
-		stat(out, "total_connections", s.totalConnections.sum());
-		stat(out, "rejected_connections", s.rejectedConnections.sum());
-		stat(out, "cmd_get", s.cmdGet.sum());
-		stat(out, "cmd_set", s.cmdSet.sum());
-		stat(out, "cmd_flush", s.cmdFlush.sum());
-		stat(out, "cmd_touch", s.cmdTouch.sum());
-		stat(out, "get_hits", s.getHits.sum());
-		stat(out, "get_misses", s.getMisses.sum());
+		out.accept("pid", ProcessHandle.current().pid());
+		out.accept("uptime", now - this.startedAt);
+		out.accept("time", now);
+		out.accept("version", this.settings.version());
+		out.accept("pointer_size", 64);
+		out.accept("max_connections", this.settings.maxConnections());
+		out.accept("curr_connections", s.currentConnections.sum());
+		out.accept("total_connections", s.totalConnections.sum());
+		out.accept("rejected_connections", s.rejectedConnections.sum());
+		out.accept("cmd_get", s.cmdGet.sum());
+		out.accept("cmd_set", s.cmdSet.sum());
+		out.accept("cmd_flush", s.cmdFlush.sum());
+		out.accept("cmd_touch", s.cmdTouch.sum());
+		out.accept("get_hits", s.getHits.sum());
+		out.accept("get_misses", s.getMisses.sum());
 		if (this.store != null) {
-			stat(out, "get_expired", this.store.expiredReads());
-			stat(out, "get_flushed", this.store.flushedReads());
+			out.accept("get_expired", this.store.expiredReads());
+			out.accept("get_flushed", this.store.flushedReads());
 		}
-		stat(out, "delete_misses", s.deleteMisses.sum());
-		stat(out, "delete_hits", s.deleteHits.sum());
-		stat(out, "incr_misses", s.incrMisses.sum());
-		stat(out, "incr_hits", s.incrHits.sum());
-		stat(out, "decr_misses", s.decrMisses.sum());
-		stat(out, "decr_hits", s.decrHits.sum());
-		stat(out, "cas_misses", s.casMisses.sum());
-		stat(out, "cas_hits", s.casHits.sum());
-		stat(out, "cas_badval", s.casBadval.sum());
-		stat(out, "touch_hits", s.touchHits.sum());
-		stat(out, "touch_misses", s.touchMisses.sum());
-		stat(out, "store_too_large", s.storeTooLarge.sum());
-		stat(out, "bytes_read", s.bytesRead.sum());
-		stat(out, "bytes_written", s.bytesWritten.sum());
+		out.accept("delete_misses", s.deleteMisses.sum());
+		out.accept("delete_hits", s.deleteHits.sum());
+		out.accept("incr_misses", s.incrMisses.sum());
+		out.accept("incr_hits", s.incrHits.sum());
+		out.accept("decr_misses", s.decrMisses.sum());
+		out.accept("decr_hits", s.decrHits.sum());
+		out.accept("cas_misses", s.casMisses.sum());
+		out.accept("cas_hits", s.casHits.sum());
+		out.accept("cas_badval", s.casBadval.sum());
+		out.accept("touch_hits", s.touchHits.sum());
+		out.accept("touch_misses", s.touchMisses.sum());
+		out.accept("store_too_large", s.storeTooLarge.sum());
+		out.accept("bytes_read", s.bytesRead.sum());
+		out.accept("bytes_written", s.bytesWritten.sum());
 		if (this.store != null) {
-			stat(out, "limit_maxbytes", this.store.memoryLimit());
+			out.accept("limit_maxbytes", this.store.memoryLimit());
 		}
-		stat(out, "threads", this.settings.threads());
+		out.accept("threads", this.settings.threads());
 		if (this.store != null) {
-			stat(out, "bytes", this.store.bytesUsed());
-			stat(out, "curr_items", this.store.itemCount());
-			stat(out, "total_items", this.store.totalItems());
-			stat(out, "evictions", this.store.evictions());
-			stat(out, "reclaimed", this.store.reclaimed());
+			out.accept("bytes", this.store.bytesUsed());
+			out.accept("curr_items", this.store.itemCount());
+			out.accept("total_items", this.store.totalItems());
+			out.accept("evictions", this.store.evictions());
+			out.accept("reclaimed", this.store.reclaimed());
 		}
 	}
 
-	private void settings(StringBuilder out) {
+	private void settings(BiConsumer<String, Object> out) {
 		if (this.store != null) {
-			stat(out, "maxbytes", this.store.memoryLimit());
+			out.accept("maxbytes", this.store.memoryLimit());
 		}
-		stat(out, "maxconns", this.settings.maxConnections());
-		stat(out, "verbosity", 0);
-		stat(out, "evictions", "on");
-		stat(out, "num_threads", this.settings.threads());
-		stat(out, "cas_enabled", "yes");
-		stat(out, "binding_protocol", "ascii");
-		stat(out, "item_size_max", this.settings.maxItemSize());
-		stat(out, "flush_enabled", "yes");
-		stat(out, "idle_timeout", this.settings.idleTimeoutSeconds());
+		out.accept("maxconns", this.settings.maxConnections());
+		out.accept("verbosity", 0);
+		out.accept("evictions", "on");
+		out.accept("num_threads", this.settings.threads());
+		out.accept("cas_enabled", "yes");
+		out.accept("binding_protocol", "ascii");
+		out.accept("item_size_max", this.settings.maxItemSize());
+		out.accept("flush_enabled", "yes");
+		out.accept("idle_timeout", this.settings.idleTimeoutSeconds());
 	}
 
-	private void items(StringBuilder out) {
+	private void items(BiConsumer<String, Object> out) {
 		if (this.store == null || this.store.itemCount() == 0) {
 			return;
 		}
 		// one pseudo slab class: this store does not partition memory by size
-		stat(out, "items:1:number", this.store.itemCount());
-		stat(out, "items:1:mem_requested", this.store.bytesUsed());
-		stat(out, "items:1:evicted", this.store.evictions());
-		stat(out, "items:1:reclaimed", this.store.reclaimed());
+		out.accept("items:1:number", this.store.itemCount());
+		out.accept("items:1:mem_requested", this.store.bytesUsed());
+		out.accept("items:1:evicted", this.store.evictions());
+		out.accept("items:1:reclaimed", this.store.reclaimed());
 	}
 
-	private void slabs(StringBuilder out) {
+	private void slabs(BiConsumer<String, Object> out) {
 		boolean hasItems = this.store != null && this.store.itemCount() > 0;
-		stat(out, "active_slabs", hasItems ? 1 : 0);
-		stat(out, "total_malloced", (this.store != null) ? this.store.bytesUsed() : 0);
+		out.accept("active_slabs", hasItems ? 1 : 0);
+		out.accept("total_malloced", (this.store != null) ? this.store.bytesUsed() : 0);
 	}
 
-	private void conns(StringBuilder out) {
+	private void conns(BiConsumer<String, Object> out) {
 		long now = this.clock.getAsLong();
 		for (ClientConnection connection : this.connections) {
 			String prefix = connection.session().id() + ":";
-			stat(out, prefix + "addr", describe(connection.session().remoteAddress()));
-			stat(out, prefix + "listen_addr", describe(connection.session().localAddress()));
-			stat(out, prefix + "state", "conn_parse_cmd");
-			stat(out, prefix + "secs_since_last_cmd", now - connection.lastCommandAt());
+			out.accept(prefix + "addr", describe(connection.session().remoteAddress()));
+			out.accept(prefix + "listen_addr", describe(connection.session().localAddress()));
+			out.accept(prefix + "state", "conn_parse_cmd");
+			out.accept(prefix + "secs_since_last_cmd", now - connection.lastCommandAt());
 		}
 	}
 
@@ -178,10 +202,6 @@ final class StatsReport {
 					: "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
 		}
 		return (address != null) ? "unix:" + address : "unix:";
-	}
-
-	private static void stat(StringBuilder out, String name, Object value) {
-		out.append("STAT ").append(name).append(' ').append(value).append("\r\n");
 	}
 
 }

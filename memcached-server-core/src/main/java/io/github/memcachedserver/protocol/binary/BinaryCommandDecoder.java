@@ -1,0 +1,279 @@
+package io.github.memcachedserver.protocol.binary;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.store.ItemSize;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Frames memcached's binary protocol into {@link BinaryRequest}s, checking each request as
+ * memcached 1.6 does before it reads the value: a wrong magic byte closes the connection,
+ * key or extras longer than the body answer "unknown command" and close, wrong lengths for
+ * an opcode answer "invalid arguments" and close, an unknown opcode is answered and its body
+ * discarded, and a value over the item size limit is answered "too large" and discarded
+ * unread. Values are copied out as they arrive, growing with the data actually received.
+ *
+ * @since 0.1.0
+ */
+public final class BinaryCommandDecoder extends ByteToMessageDecoder {
+
+	private static final int HEADER_LENGTH = 24;
+
+	private static final int KEY_MAX_LENGTH = 250;
+
+	/** Values up to this size get their whole array at once. */
+	private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
+
+	private enum State {
+
+		HEADER, BODY, VALUE, SWALLOW, CLOSED
+
+	}
+
+	private final int maxItemSize;
+
+	private State state = State.HEADER;
+
+	private int opcode;
+
+	private int keyLength;
+
+	private int extrasLength;
+
+	private long bodyLength;
+
+	private int opaque;
+
+	private long cas;
+
+	private @Nullable Key key;
+
+	private byte[] extras = new byte[0];
+
+	private byte[] value = new byte[0];
+
+	private int valueLength;
+
+	private int valueFilled;
+
+	private long swallowRemaining;
+
+	private @Nullable BinaryRejection afterSwallow;
+
+	/**
+	 * Creates a decoder for one connection.
+	 * @param maxItemSize the largest item accepted, counted as memcached counts it
+	 */
+	public BinaryCommandDecoder(int maxItemSize) {
+		this.maxItemSize = maxItemSize;
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+		boolean progress = true;
+		// a request with no body is complete once its header is in: keep going without new bytes
+		while (progress) {
+			progress = switch (this.state) {
+				case HEADER -> readHeader(in, out);
+				case BODY -> readBody(in, out);
+				case VALUE -> readValue(in, out);
+				case SWALLOW -> swallow(in, out);
+				case CLOSED -> {
+					in.skipBytes(in.readableBytes());
+					yield false;
+				}
+			};
+		}
+	}
+
+	private boolean readHeader(ByteBuf in, List<Object> out) {
+		if (!in.isReadable()) {
+			return false;
+		}
+		if ((in.getByte(in.readerIndex()) & 0xff) != Opcodes.REQUEST_MAGIC) {
+			// memcached hangs up on a packet that does not start as a request
+			close(in, out, ErrorReply.CLOSE);
+			return false;
+		}
+		if (in.readableBytes() < HEADER_LENGTH) {
+			return false;
+		}
+		in.skipBytes(1);
+		this.opcode = in.readUnsignedByte();
+		this.keyLength = in.readUnsignedShort();
+		this.extrasLength = in.readUnsignedByte();
+		in.skipBytes(3);
+		this.bodyLength = in.readUnsignedInt();
+		this.opaque = in.readInt();
+		this.cas = in.readLong();
+		this.state = State.BODY;
+		return true;
+	}
+
+	/** memcached reads the extras and the key before it judges a request. */
+	private boolean readBody(ByteBuf in, List<Object> out) {
+		if (in.readableBytes() < this.extrasLength + this.keyLength) {
+			return false;
+		}
+		this.extras = new byte[this.extrasLength];
+		in.readBytes(this.extras);
+		byte[] keyBytes = new byte[this.keyLength];
+		in.readBytes(keyBytes);
+		this.key = (this.keyLength > 0) ? Key.wrap(keyBytes) : null;
+		this.state = State.HEADER;
+		if ((long) this.keyLength + this.extrasLength > this.bodyLength) {
+			close(in, out, reject(Opcodes.STATUS_UNKNOWN_COMMAND, true, null));
+			return false;
+		}
+		if (this.keyLength > KEY_MAX_LENGTH) {
+			close(in, out, reject(Opcodes.STATUS_INVALID_ARGUMENTS, true, null));
+			return false;
+		}
+		int command = Opcodes.plain(this.opcode);
+		if (!Opcodes.isKnown(command)) {
+			// memcached discards a whole body length after the extras and key it already read
+			return swallow(this.bodyLength, reject(Opcodes.STATUS_UNKNOWN_COMMAND, false, null), out);
+		}
+		if (!lengthsValid(command)) {
+			close(in, out, reject(Opcodes.STATUS_INVALID_ARGUMENTS, true, null));
+			return false;
+		}
+		if (command == Opcodes.SET || command == Opcodes.ADD || command == Opcodes.REPLACE
+				|| command == Opcodes.APPEND || command == Opcodes.PREPEND) {
+			return startValue(command, out);
+		}
+		out.add(request(new byte[0]));
+		return true;
+	}
+
+	private boolean startValue(int command, List<Object> out) {
+		long length = this.bodyLength - this.keyLength - this.extrasLength;
+		int flags = (this.extrasLength >= 4) ? readInt(this.extras, 0) : 0;
+		if (ItemSize.of(this.keyLength, length, flags) > this.maxItemSize) {
+			// a refused set drops the key's old item, as in memcached
+			return swallow(length, reject(Opcodes.STATUS_TOO_LARGE, false, (command == Opcodes.SET) ? this.key : null),
+					out);
+		}
+		this.valueLength = (int) length;
+		this.valueFilled = 0;
+		this.value = new byte[Math.min(this.valueLength, INITIAL_VALUE_CAPACITY)];
+		if (this.valueLength == 0) {
+			out.add(request(this.value));
+			return true;
+		}
+		this.state = State.VALUE;
+		return true;
+	}
+
+	private boolean readValue(ByteBuf in, List<Object> out) {
+		if (!in.isReadable()) {
+			return false;
+		}
+		int bytes = Math.min(in.readableBytes(), this.valueLength - this.valueFilled);
+		if (this.valueFilled + bytes > this.value.length) {
+			int capacity = (int) Math.min(this.valueLength,
+					Math.max((long) this.value.length * 2, this.valueFilled + bytes));
+			this.value = Arrays.copyOf(this.value, capacity);
+		}
+		in.readBytes(this.value, this.valueFilled, bytes);
+		this.valueFilled += bytes;
+		if (this.valueFilled < this.valueLength) {
+			return false;
+		}
+		this.state = State.HEADER;
+		out.add(request(this.value));
+		return true;
+	}
+
+	/**
+	 * Discards a refused request's remaining body, then answers it: memcached, too, answers
+	 * only once the bytes it throws away have arrived.
+	 */
+	private boolean swallow(long bytes, BinaryRejection answer, List<Object> out) {
+		if (bytes == 0) {
+			out.add(answer);
+			return true;
+		}
+		this.swallowRemaining = bytes;
+		this.afterSwallow = answer;
+		this.state = State.SWALLOW;
+		return true;
+	}
+
+	private boolean swallow(ByteBuf in, List<Object> out) {
+		if (!in.isReadable()) {
+			return false;
+		}
+		int skip = (int) Math.min(in.readableBytes(), this.swallowRemaining);
+		in.skipBytes(skip);
+		this.swallowRemaining -= skip;
+		if (this.swallowRemaining == 0) {
+			out.add(this.afterSwallow);
+			this.afterSwallow = null;
+			this.state = State.HEADER;
+		}
+		return true;
+	}
+
+	/** The length rules of memcached 1.6's dispatch_bin_command, per opcode. */
+	private boolean lengthsValid(int command) {
+		int extras = this.extrasLength;
+		int key = this.keyLength;
+		long body = this.bodyLength;
+		return switch (command) {
+			case Opcodes.VERSION, Opcodes.NOOP, Opcodes.QUIT -> extras == 0 && key == 0 && body == 0;
+			case Opcodes.FLUSH -> key == 0 && body == extras && (extras == 0 || extras == 4);
+			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> extras == 8 && key != 0 && body >= key + 8;
+			case Opcodes.GET, Opcodes.GETK, Opcodes.DELETE -> extras == 0 && key > 0 && body == key;
+			case Opcodes.INCREMENT, Opcodes.DECREMENT -> key > 0 && extras == 20 && body == key + extras;
+			case Opcodes.APPEND, Opcodes.PREPEND -> key > 0 && extras == 0;
+			case Opcodes.STAT -> extras == 0;
+			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> extras == 4 && key != 0;
+			default -> false;
+		};
+	}
+
+	private BinaryRequest request(byte[] requestValue) {
+		int command = Opcodes.plain(this.opcode);
+		return new BinaryRequest(this.opcode, command, command != this.opcode, this.opaque, this.cas, this.key,
+				this.extras, requestValue);
+	}
+
+	private BinaryRejection reject(int status, boolean closeConnection, @Nullable Key staleKey) {
+		return new BinaryRejection(this.opcode, this.opaque, status, closeConnection, staleKey);
+	}
+
+	private void close(ByteBuf in, List<Object> out, Object last) {
+		in.skipBytes(in.readableBytes());
+		out.add(last);
+		this.state = State.CLOSED;
+	}
+
+	/**
+	 * Reads a big-endian 32-bit number.
+	 * @param bytes the bytes
+	 * @param offset where the number starts
+	 * @return the number
+	 */
+	public static int readInt(byte[] bytes, int offset) {
+		return ((bytes[offset] & 0xff) << 24) | ((bytes[offset + 1] & 0xff) << 16) | ((bytes[offset + 2] & 0xff) << 8)
+				| (bytes[offset + 3] & 0xff);
+	}
+
+	/**
+	 * Reads a big-endian 64-bit number.
+	 * @param bytes the bytes
+	 * @param offset where the number starts
+	 * @return the number
+	 */
+	public static long readLong(byte[] bytes, int offset) {
+		return ((long) readInt(bytes, offset) << 32) | (readInt(bytes, offset + 4) & 0xffffffffL);
+	}
+
+}

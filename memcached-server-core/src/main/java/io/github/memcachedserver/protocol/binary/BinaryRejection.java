@@ -1,0 +1,27 @@
+package io.github.memcachedserver.protocol.binary;
+
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.handler.Key;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A binary request refused while framing it, answered with an error status in its place in
+ * the pipeline.
+ *
+ * @param opcode the opcode as sent
+ * @param opaque the value to echo
+ * @param status the error status
+ * @param closeConnection whether memcached closes the connection after the answer
+ * @param staleKey for a refused {@code set}, the key whose old item must go (as memcached
+ * drops it so stale data cannot persist), otherwise {@code null}
+ * @since 0.1.0
+ */
+public record BinaryRejection(int opcode, int opaque, int status, boolean closeConnection, @Nullable Key staleKey)
+		implements MemcachedCommand {
+
+	@Override
+	public String name() {
+		return Opcodes.name(Opcodes.plain(this.opcode));
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The memcached binary protocol: request framing and response packets.
+ */
+@NullMarked
+package io.github.memcachedserver.protocol.binary;
+
+import org.jspecify.annotations.NullMarked;

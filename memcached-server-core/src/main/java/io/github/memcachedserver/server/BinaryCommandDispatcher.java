@@ -1,0 +1,369 @@
+package io.github.memcachedserver.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+import io.github.memcachedserver.handler.ClientErrorException;
+import io.github.memcachedserver.handler.CommandFailedException;
+import io.github.memcachedserver.handler.ConnectionAbortedException;
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.protocol.binary.BinaryCommandDecoder;
+import io.github.memcachedserver.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.protocol.binary.BinaryResponses;
+import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Carries out binary-protocol requests against the handler and answers them as memcached
+ * 1.6 does: the request's opcode and opaque echoed, the item's CAS unique in the header,
+ * memcached's status codes and error texts, and quiet requests answered only when they
+ * fail (quiet gets: only when they hit). It counts into the same statistics as the text
+ * protocol.
+ */
+final class BinaryCommandDispatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(BinaryCommandDispatcher.class);
+
+	/** Increment and decrement create nothing on a miss when their exptime is this. */
+	private static final long NO_CREATE = 0xffffffffL;
+
+	private final MemcachedCommandHandler handler;
+
+	private final ServerStatistics statistics;
+
+	private final StatsReport statsReport;
+
+	private final String version;
+
+	private final Duration handlerTimeout;
+
+	private final MemcachedServerObserver observer;
+
+	BinaryCommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
+			String version, Duration handlerTimeout, MemcachedServerObserver observer) {
+		this.handler = handler;
+		this.statistics = statistics;
+		this.statsReport = statsReport;
+		this.version = version;
+		this.handlerTimeout = handlerTimeout;
+		this.observer = observer;
+	}
+
+	/**
+	 * Answers a request refused while it was framed.
+	 */
+	Mono<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
+		if (rejection.closeConnection()) {
+			connection.closeAfterResponse();
+		}
+		Mono<Boolean> unlink = Mono.empty();
+		if (rejection.status() == Opcodes.STATUS_TOO_LARGE) {
+			this.statistics.storeTooLarge.increment();
+			if (rejection.staleKey() != null) {
+				unlink = guarded(this.handler.delete(connection.session(), rejection.staleKey()));
+			}
+		}
+		this.observer.commandCompleted(rejection.name(), "error", 0);
+		return unlink.onErrorResume((ex) -> Mono.empty())
+			.then(Mono.fromSupplier(() -> BinaryResponses.error(allocator, rejection.opcode(), rejection.opaque(),
+					rejection.status())));
+	}
+
+	/**
+	 * Carries out a request.
+	 * @return the answer, empty when a quiet request succeeded
+	 */
+	Mono<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
+		long start = System.nanoTime();
+		String[] result = { "ok" };
+		Mono<ByteBuf> answer;
+		try {
+			answer = execute(request, connection, allocator, result);
+		}
+		catch (RuntimeException ex) {
+			answer = Mono.error(ex);
+		}
+		return answer.onErrorResume((ex) -> {
+			result[0] = "error";
+			return Mono.just(failure(ex, request, connection, allocator));
+		}).doOnSuccess((ignored) -> this.observer.commandCompleted(request.name(), result[0], System.nanoTime() - start));
+	}
+
+	private Mono<ByteBuf> execute(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator,
+			String[] result) {
+		Session session = connection.session();
+		Key key = request.key();
+		byte[] extras = request.extras();
+		return switch (request.command()) {
+			case Opcodes.GET, Opcodes.GETK -> guarded(this.handler.get(session, key))
+				.map((item) -> hit(request, item, true, allocator, result, false))
+				.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, false)));
+			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
+				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
+				Mono<Item> touched = (request.command() == Opcodes.TOUCH)
+						? guarded(this.handler.touch(session, key, exptime))
+							.flatMap((found) -> found ? guarded(this.handler.get(session, key)) : Mono.empty())
+						: guarded(this.handler.getAndTouch(session, key, exptime));
+				yield touched
+					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, result, true))
+					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, true)));
+			}
+			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, session, allocator, result);
+			case Opcodes.APPEND, Opcodes.PREPEND -> concatenate(request, session, allocator, result);
+			case Opcodes.DELETE -> delete(request, session, allocator, result);
+			case Opcodes.INCREMENT, Opcodes.DECREMENT -> arithmetic(request, session, allocator, result);
+			case Opcodes.FLUSH -> {
+				this.statistics.cmdFlush.increment();
+				long delay = (extras.length == 4) ? BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL : 0;
+				yield guarded(this.handler.flushAll(session, delay))
+					.then(Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0)));
+			}
+			case Opcodes.NOOP -> Mono.fromSupplier(() -> BinaryResponses.success(allocator, request, 0));
+			case Opcodes.VERSION -> Mono.fromSupplier(() -> {
+				byte[] body = this.version.getBytes(StandardCharsets.US_ASCII);
+				return BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 0, 0, body.length, 0).writeBytes(body);
+			});
+			case Opcodes.QUIT -> {
+				connection.closeAfterResponse();
+				yield Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0));
+			}
+			case Opcodes.STAT -> Mono.fromSupplier(() -> stats(request, allocator, result));
+			default -> Mono.fromSupplier(() -> BinaryResponses.error(allocator, request.opcode(), request.opaque(),
+					Opcodes.STATUS_UNKNOWN_COMMAND));
+		};
+	}
+
+	private ByteBuf hit(BinaryRequest request, Item item, boolean withValue, ByteBufAllocator allocator,
+			String[] result, boolean touch) {
+		count(touch, true);
+		result[0] = "hit";
+		boolean withKey = request.command() == Opcodes.GETK || request.command() == Opcodes.GATK;
+		byte[] key = withKey ? request.key().unsafeBytes() : new byte[0];
+		byte[] value = withValue ? item.value() : new byte[0];
+		return BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 4, key.length, value.length, item.cas())
+			.writeInt(item.flags())
+			.writeBytes(key)
+			.writeBytes(value);
+	}
+
+	private ByteBuf miss(BinaryRequest request, ByteBufAllocator allocator, String[] result, boolean touch) {
+		count(touch, false);
+		result[0] = "miss";
+		if (request.quiet()) {
+			return null;
+		}
+		if (request.command() == Opcodes.GETK || request.command() == Opcodes.GATK) {
+			// memcached answers a keyed miss with the key and no text
+			byte[] key = request.key().unsafeBytes();
+			return BinaryResponses.start(allocator, request, Opcodes.STATUS_KEY_NOT_FOUND, 0, key.length, 0, 0)
+				.writeBytes(key);
+		}
+		return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
+	}
+
+	private void count(boolean touch, boolean hit) {
+		if (touch) {
+			this.statistics.countTouch(hit);
+		}
+		else {
+			this.statistics.countGet(hit);
+		}
+	}
+
+	private Mono<ByteBuf> store(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
+		this.statistics.cmdSet.increment();
+		Key key = request.key();
+		byte[] extras = request.extras();
+		Entry entry = new Entry(request.value(), BinaryCommandDecoder.readInt(extras, 0),
+				BinaryCommandDecoder.readInt(extras, 4) & 0xffffffffL);
+		Mono<StoreResult> stored;
+		if (request.cas() != 0) {
+			// a CAS unique in the header makes any storage request a cas
+			stored = guarded(this.handler.cas(session, key, entry, request.cas())).doOnNext(this.statistics::countCas);
+		}
+		else {
+			stored = guarded(switch (request.command()) {
+				case Opcodes.ADD -> this.handler.add(session, key, entry);
+				case Opcodes.REPLACE -> this.handler.replace(session, key, entry);
+				default -> this.handler.set(session, key, entry);
+			});
+		}
+		return stored.defaultIfEmpty(StoreResult.NOT_STORED)
+			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
+	}
+
+	private Mono<ByteBuf> concatenate(BinaryRequest request, Session session, ByteBufAllocator allocator,
+			String[] result) {
+		this.statistics.cmdSet.increment();
+		Key key = request.key();
+		Mono<StoreResult> stored = (request.command() == Opcodes.APPEND)
+				? guarded(this.handler.append(session, key, request.value()))
+				: guarded(this.handler.prepend(session, key, request.value()));
+		if (request.cas() != 0) {
+			stored = guarded(this.handler.get(session, key)).flatMap(
+					(item) -> (item.cas() == request.cas()) ? Mono.<StoreResult>empty() : Mono.just(StoreResult.EXISTS))
+				.switchIfEmpty(stored);
+		}
+		return stored.defaultIfEmpty(StoreResult.NOT_STORED)
+			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
+	}
+
+	private Mono<ByteBuf> storeAnswer(BinaryRequest request, Session session, StoreResult outcome,
+			ByteBufAllocator allocator, String[] result) {
+		result[0] = outcome.metricName();
+		if (outcome == StoreResult.STORED) {
+			if (request.quiet()) {
+				return Mono.empty();
+			}
+			// the answer carries the new CAS unique, which the storage contract does not return
+			return guarded(this.handler.get(session, request.key())).map(Item::cas)
+				.defaultIfEmpty(0L)
+				.map((cas) -> BinaryResponses.success(allocator, request, cas));
+		}
+		int status = switch (outcome) {
+			case EXISTS -> Opcodes.STATUS_KEY_EXISTS;
+			case NOT_FOUND -> Opcodes.STATUS_KEY_NOT_FOUND;
+			default -> switch (request.command()) {
+				// memcached reports a failed add as "exists" and a failed replace as "not found"
+				case Opcodes.ADD -> Opcodes.STATUS_KEY_EXISTS;
+				case Opcodes.REPLACE -> Opcodes.STATUS_KEY_NOT_FOUND;
+				default -> Opcodes.STATUS_NOT_STORED;
+			};
+		};
+		return Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(), status));
+	}
+
+	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
+		Key key = request.key();
+		Mono<Boolean> deleted = guarded(this.handler.delete(session, key));
+		Mono<ByteBuf> answer = deleted.defaultIfEmpty(false).mapNotNull((found) -> {
+			this.statistics.countDelete(found);
+			result[0] = found ? "deleted" : "not_found";
+			return found ? quietOrSuccess(request, allocator, 0)
+					: BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
+		});
+		if (request.cas() == 0) {
+			return answer;
+		}
+		return guarded(this.handler.get(session, key)).flatMap((item) -> (item.cas() == request.cas()) ? answer
+				: Mono.fromSupplier(() -> {
+					result[0] = "exists";
+					return BinaryResponses.error(allocator, request.opcode(), request.opaque(),
+							Opcodes.STATUS_KEY_EXISTS);
+				})).switchIfEmpty(answer);
+	}
+
+	private Mono<ByteBuf> arithmetic(BinaryRequest request, Session session, ByteBufAllocator allocator,
+			String[] result) {
+		Key key = request.key();
+		byte[] extras = request.extras();
+		long delta = BinaryCommandDecoder.readLong(extras, 0);
+		long initial = BinaryCommandDecoder.readLong(extras, 8);
+		long exptime = BinaryCommandDecoder.readInt(extras, 16) & 0xffffffffL;
+		boolean increment = request.command() == Opcodes.INCREMENT;
+		Mono<Long> applied = guarded(increment ? this.handler.increment(session, key, delta)
+				: this.handler.decrement(session, key, delta));
+		Mono<ByteBuf> answer = applied.flatMap((value) -> {
+			this.statistics.countArithmetic(increment, true);
+			result[0] = "hit";
+			return number(request, session, value, allocator);
+		}).switchIfEmpty(Mono.defer(() -> {
+			this.statistics.countArithmetic(increment, false);
+			if (exptime == NO_CREATE) {
+				result[0] = "not_found";
+				return Mono.just(
+						BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND));
+			}
+			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
+			return guarded(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
+				result[0] = stored.metricName();
+				return (stored == StoreResult.STORED) ? number(request, session, initial, allocator)
+						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
+								Opcodes.STATUS_NOT_STORED));
+			});
+		}));
+		if (request.cas() == 0) {
+			return answer;
+		}
+		return guarded(this.handler.get(session, key)).flatMap((item) -> (item.cas() == request.cas()) ? answer
+				: Mono.fromSupplier(() -> {
+					result[0] = "exists";
+					return BinaryResponses.error(allocator, request.opcode(), request.opaque(),
+							Opcodes.STATUS_KEY_EXISTS);
+				})).switchIfEmpty(answer);
+	}
+
+	private Mono<ByteBuf> number(BinaryRequest request, Session session, long value, ByteBufAllocator allocator) {
+		if (request.quiet()) {
+			return Mono.empty();
+		}
+		return guarded(this.handler.get(session, request.key())).map(Item::cas)
+			.defaultIfEmpty(0L)
+			.map((cas) -> BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 0, 0, 8, cas).writeLong(value));
+	}
+
+	private ByteBuf stats(BinaryRequest request, ByteBufAllocator allocator, String[] result) {
+		String group = (request.key() != null) ? request.key().toString() : "";
+		ByteBuf out = allocator.buffer();
+		if (group.equals("reset")) {
+			this.statsReport.reset();
+		}
+		else if (group.equals("conns") || !this.statsReport.collect(group,
+				(name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)))) {
+			out.release();
+			result[0] = "error";
+			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
+		}
+		BinaryResponses.stat(out, request, "", "");
+		return out;
+	}
+
+	private ByteBuf quietOrSuccess(BinaryRequest request, ByteBufAllocator allocator, long cas) {
+		return request.quiet() ? null : BinaryResponses.success(allocator, request, cas);
+	}
+
+	private ByteBuf failure(Throwable ex, BinaryRequest request, ClientConnection connection,
+			ByteBufAllocator allocator) {
+		if (ex instanceof ClientErrorException) {
+			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_NON_NUMERIC);
+		}
+		if (ex instanceof ConnectionAbortedException) {
+			connection.closeAfterResponse();
+		}
+		String message;
+		if (ex instanceof CommandFailedException) {
+			message = ex.getMessage();
+		}
+		else if (ex instanceof TimeoutException) {
+			logger.warn("Handler did not answer {} for {} within {}", request.name(), connection.session(),
+					this.handlerTimeout);
+			message = "handler timed out";
+		}
+		else {
+			logger.warn("Handler failed on {} for {}", request.name(), connection.session(), ex);
+			message = "handler failed";
+		}
+		return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_INTERNAL_ERROR,
+				(message != null) ? message : "");
+	}
+
+	private <T> Mono<T> guarded(Mono<T> answer) {
+		if (this.handlerTimeout.isZero() || answer instanceof Callable) {
+			return answer;
+		}
+		return answer.timeout(this.handlerTimeout);
+	}
+
+}
