@@ -1,23 +1,22 @@
 package io.github.memcachedserver.protocol;
 
-import java.util.List;
-
 import io.github.memcachedserver.protocol.binary.BinaryCommandDecoder;
 import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.protocol.text.TextCommandDecoder;
 import io.github.memcachedserver.protocol.text.TextProtocolLimits;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * Picks a connection's protocol from its first byte, as memcached does: 0x80 starts the
- * binary protocol, anything else the text (and meta) protocol. It then puts the chosen
- * decoder in its place and hands it the bytes read so far.
+ * binary protocol, anything else the text (and meta) protocol. It puts the chosen decoder in
+ * its place and hands it the first bytes.
  *
  * @since 0.1.0
  */
-public final class ProtocolDetector extends ByteToMessageDecoder {
+public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 
 	/** The name the decoder that replaces this detector takes in the pipeline. */
 	public static final String DECODER_NAME = "memcached-decoder";
@@ -33,17 +32,15 @@ public final class ProtocolDetector extends ByteToMessageDecoder {
 	}
 
 	@Override
-	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-		if (!in.isReadable()) {
-			return;
+	public void channelRead(ChannelHandlerContext ctx, Object message) {
+		if (message instanceof ByteBuf bytes && bytes.isReadable()) {
+			boolean binary = (bytes.getByte(bytes.readerIndex()) & 0xff) == Opcodes.REQUEST_MAGIC;
+			ChannelHandler decoder = binary ? new BinaryCommandDecoder(this.limits.maxItemSize())
+					: new TextCommandDecoder(this.limits);
+			ctx.pipeline().addAfter(ctx.name(), DECODER_NAME, decoder);
+			ctx.pipeline().remove(this);
 		}
-		boolean binary = (in.getByte(in.readerIndex()) & 0xff) == Opcodes.REQUEST_MAGIC;
-		ByteToMessageDecoder decoder = binary ? new BinaryCommandDecoder(this.limits.maxItemSize())
-				: new TextCommandDecoder(this.limits);
-		ctx.pipeline().addAfter(ctx.name(), DECODER_NAME, decoder);
-		// hand the chosen decoder everything read so far, then step aside
-		ctx.fireChannelRead(in.readRetainedSlice(in.readableBytes()));
-		ctx.pipeline().remove(this);
+		ctx.fireChannelRead(message);
 	}
 
 }

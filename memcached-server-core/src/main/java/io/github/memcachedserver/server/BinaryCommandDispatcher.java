@@ -2,6 +2,7 @@ package io.github.memcachedserver.server;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -208,16 +209,27 @@ final class BinaryCommandDispatcher {
 			String[] result) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
-		Mono<StoreResult> stored = (request.command() == Opcodes.APPEND)
+		Mono<StoreResult> concatenated = Mono.defer(() -> (request.command() == Opcodes.APPEND)
 				? guarded(this.handler.append(session, key, request.value()))
-				: guarded(this.handler.prepend(session, key, request.value()));
-		if (request.cas() != 0) {
-			stored = guarded(this.handler.get(session, key)).flatMap(
-					(item) -> (item.cas() == request.cas()) ? Mono.<StoreResult>empty() : Mono.just(StoreResult.EXISTS))
-				.switchIfEmpty(stored);
-		}
-		return stored.defaultIfEmpty(StoreResult.NOT_STORED)
+				: guarded(this.handler.prepend(session, key, request.value())));
+		return casChecked(request, session, concatenated.defaultIfEmpty(StoreResult.NOT_STORED),
+				Mono.just(StoreResult.EXISTS), Mono.just(StoreResult.NOT_STORED))
 			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
+	}
+
+	/**
+	 * Runs an operation only when the request's CAS unique (if any) matches the item's: the
+	 * handler contract has no conditional form of it, so the check reads first.
+	 */
+	private <T> Mono<T> casChecked(BinaryRequest request, Session session, Mono<T> operation, Mono<T> onMismatch,
+			Mono<T> onMissing) {
+		if (request.cas() == 0) {
+			return operation;
+		}
+		return guarded(this.handler.get(session, request.key()))
+			.map((item) -> (item.cas() == request.cas()) ? operation : onMismatch)
+			.defaultIfEmpty(onMissing)
+			.flatMap((next) -> next);
 	}
 
 	private Mono<ByteBuf> storeAnswer(BinaryRequest request, Session session, StoreResult outcome,
@@ -247,22 +259,20 @@ final class BinaryCommandDispatcher {
 
 	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
 		Key key = request.key();
-		Mono<Boolean> deleted = guarded(this.handler.delete(session, key));
-		Mono<ByteBuf> answer = deleted.defaultIfEmpty(false).mapNotNull((found) -> {
-			this.statistics.countDelete(found);
-			result[0] = found ? "deleted" : "not_found";
-			return found ? quietOrSuccess(request, allocator, 0)
+		Mono<Boolean> deleted = Mono.defer(() -> guarded(this.handler.delete(session, key))).defaultIfEmpty(false);
+		Mono<Boolean> found = casChecked(request, session, deleted, Mono.fromSupplier(() -> {
+			result[0] = "exists";
+			return false;
+		}), Mono.just(false));
+		return found.mapNotNull((wasDeleted) -> {
+			if ("exists".equals(result[0])) {
+				return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_EXISTS);
+			}
+			this.statistics.countDelete(wasDeleted);
+			result[0] = wasDeleted ? "deleted" : "not_found";
+			return wasDeleted ? quietOrSuccess(request, allocator, 0)
 					: BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
 		});
-		if (request.cas() == 0) {
-			return answer;
-		}
-		return guarded(this.handler.get(session, key)).flatMap((item) -> (item.cas() == request.cas()) ? answer
-				: Mono.fromSupplier(() -> {
-					result[0] = "exists";
-					return BinaryResponses.error(allocator, request.opcode(), request.opaque(),
-							Opcodes.STATUS_KEY_EXISTS);
-				})).switchIfEmpty(answer);
 	}
 
 	private Mono<ByteBuf> arithmetic(BinaryRequest request, Session session, ByteBufAllocator allocator,
@@ -273,19 +283,31 @@ final class BinaryCommandDispatcher {
 		long initial = BinaryCommandDecoder.readLong(extras, 8);
 		long exptime = BinaryCommandDecoder.readInt(extras, 16) & 0xffffffffL;
 		boolean increment = request.command() == Opcodes.INCREMENT;
-		Mono<Long> applied = guarded(increment ? this.handler.increment(session, key, delta)
-				: this.handler.decrement(session, key, delta));
-		Mono<ByteBuf> answer = applied.flatMap((value) -> {
-			this.statistics.countArithmetic(increment, true);
-			result[0] = "hit";
-			return number(request, session, value, allocator);
-		}).switchIfEmpty(Mono.defer(() -> {
-			this.statistics.countArithmetic(increment, false);
+		Mono<Optional<Long>> applied = Mono.defer(() -> guarded(increment
+				? this.handler.increment(session, key, delta) : this.handler.decrement(session, key, delta)))
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty());
+		Mono<Optional<Long>> checked = casChecked(request, session, applied, Mono.fromSupplier(() -> {
+			result[0] = "exists";
+			return Optional.empty();
+		}), applied);
+		return checked.flatMap((value) -> {
+			if ("exists".equals(result[0])) {
+				return Mono.just(
+						BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_EXISTS));
+			}
+			if (value.isPresent()) {
+				this.statistics.countArithmetic(increment, true);
+				result[0] = "hit";
+				return number(request, session, value.get(), allocator);
+			}
 			if (exptime == NO_CREATE) {
+				this.statistics.countArithmetic(increment, false);
 				result[0] = "not_found";
 				return Mono.just(
 						BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND));
 			}
+			// memcached creates the counter from its initial value, and does not count a miss
 			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
 			return guarded(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
 				result[0] = stored.metricName();
@@ -293,16 +315,7 @@ final class BinaryCommandDispatcher {
 						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
 								Opcodes.STATUS_NOT_STORED));
 			});
-		}));
-		if (request.cas() == 0) {
-			return answer;
-		}
-		return guarded(this.handler.get(session, key)).flatMap((item) -> (item.cas() == request.cas()) ? answer
-				: Mono.fromSupplier(() -> {
-					result[0] = "exists";
-					return BinaryResponses.error(allocator, request.opcode(), request.opaque(),
-							Opcodes.STATUS_KEY_EXISTS);
-				})).switchIfEmpty(answer);
+		});
 	}
 
 	private Mono<ByteBuf> number(BinaryRequest request, Session session, long value, ByteBufAllocator allocator) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
@@ -94,6 +96,9 @@ final class CommandDispatcher {
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
 		}
+		if (response instanceof Callable<?> ready) {
+			return finishNow(ready, command, connection, allocator, outcome, start);
+		}
 		response = response.onErrorResume((ex) -> {
 			outcome.result = "error";
 			return Mono.just(failure(ex, command, connection, allocator));
@@ -102,6 +107,55 @@ final class CommandDispatcher {
 			return response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
 		return response;
+	}
+
+	/**
+	 * Finishes a command whose answer is already there (the built-in store answers with
+	 * {@code Mono.just}) without an operator chain: no allocation beyond the answer itself.
+	 */
+	private Mono<ByteBuf> finishNow(Callable<?> ready, MemcachedCommand command, ClientConnection connection,
+			ByteBufAllocator allocator, Outcome outcome, long start) {
+		ByteBuf answer;
+		try {
+			answer = (ByteBuf) ready.call();
+		}
+		catch (Exception ex) {
+			outcome.result = "error";
+			answer = failure(ex, command, connection, allocator);
+		}
+		observe(command, outcome, System.nanoTime() - start);
+		if (answer == null || command.noreply()) {
+			if (answer != null) {
+				answer.release();
+			}
+			return Mono.empty();
+		}
+		// hidden from concatMap's scalar shortcut, which would release the answer a second time
+		// when the connection closes right after it (takeUntil cancels while it is in flight)
+		return Mono.just(answer).hide();
+	}
+
+	/**
+	 * Turns a handler's answer into bytes: at once when the answer is already there, as
+	 * the built-in store's is, otherwise once it arrives (within the handler timeout).
+	 * @param onValue the bytes for a value (may return {@code null} for no answer)
+	 * @param onEmpty the bytes for no value
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> Mono<ByteBuf> answer(Mono<T> handlerAnswer, Function<T, @Nullable ByteBuf> onValue,
+			Supplier<@Nullable ByteBuf> onEmpty) {
+		if (handlerAnswer instanceof Callable<?> ready) {
+			T value;
+			try {
+				value = (T) ready.call();
+			}
+			catch (Exception ex) {
+				return Mono.error(ex);
+			}
+			ByteBuf bytes = (value != null) ? onValue.apply(value) : onEmpty.get();
+			return Mono.justOrEmpty(bytes);
+		}
+		return guarded(handlerAnswer).mapNotNull(onValue).switchIfEmpty(Mono.fromSupplier(onEmpty));
 	}
 
 	/**
@@ -139,25 +193,15 @@ final class CommandDispatcher {
 			return store(storage, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
-			return guarded(this.handler.delete(session, delete.key()))
-				.defaultIfEmpty(false)
-				.map((deleted) -> {
-					this.statistics.countDelete(deleted);
-					return outcome.set(deleted ? "deleted" : "not_found",
-							deleted ? TextResponses.deleted() : TextResponses.notFound());
-				});
+			return answer(this.handler.delete(session, delete.key()), (deleted) -> deleted(deleted, outcome),
+					() -> deleted(false, outcome));
 		}
 		if (command instanceof ArithmeticCommand arithmetic) {
 			return arithmetic(arithmetic, session, allocator, outcome);
 		}
 		if (command instanceof TouchCommand touch) {
-			return guarded(this.handler.touch(session, touch.key(), touch.exptime()))
-				.defaultIfEmpty(false)
-				.map((touched) -> {
-					this.statistics.countTouch(touched);
-					return outcome.set(touched ? "touched" : "not_found",
-							touched ? TextResponses.touched() : TextResponses.notFound());
-				});
+			return answer(this.handler.touch(session, touch.key(), touch.exptime()), (touched) -> touched(touched, outcome),
+					() -> touched(false, outcome));
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
@@ -193,12 +237,30 @@ final class CommandDispatcher {
 		return Mono.empty();
 	}
 
+	private ByteBuf deleted(boolean deleted, Outcome outcome) {
+		this.statistics.countDelete(deleted);
+		return outcome.set(deleted ? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound());
+	}
+
+	private ByteBuf touched(boolean touched, Outcome outcome) {
+		this.statistics.countTouch(touched);
+		return outcome.set(touched ? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound());
+	}
+
 	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator,
 			Outcome outcome) {
 		Key key = command.keys().get(0);
-		return fetch(command, session, key, outcome)
-			.map((item) -> TextResponses.value(allocator, key, item, command.withCas()))
-			.switchIfEmpty(Mono.fromSupplier(TextResponses::end));
+		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
+				: this.handler.get(session, key);
+		return answer(item, (hit) -> {
+			outcome.hits++;
+			countRead(command.touch(), true);
+			return TextResponses.value(allocator, key, hit, command.withCas());
+		}, () -> {
+			outcome.misses++;
+			countRead(command.touch(), false);
+			return TextResponses.end();
+		});
 	}
 
 	/**
@@ -247,46 +309,43 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> store(StorageCommand command, Session session, Outcome outcome) {
 		this.statistics.cmdSet.increment();
-		Mono<StoreResult> result = guarded(switch (command.mode()) {
+		Mono<StoreResult> result = switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
 			case ADD -> this.handler.add(session, command.key(), command.entry());
 			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
 			case APPEND -> this.handler.append(session, command.key(), command.entry().value());
 			case PREPEND -> this.handler.prepend(session, command.key(), command.entry().value());
 			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas());
-		});
-		if (command.mode() == StorageMode.CAS) {
-			result = result.doOnNext(this.statistics::countCas);
-		}
-		return result.defaultIfEmpty(StoreResult.NOT_STORED)
-			.map((stored) -> outcome.set(stored.metricName(), TextResponses.storeResult(stored)));
+		};
+		return answer(result, (stored) -> {
+			if (command.mode() == StorageMode.CAS) {
+				this.statistics.countCas(stored);
+			}
+			return outcome.set(stored.metricName(), TextResponses.storeResult(stored));
+		}, () -> outcome.set(StoreResult.NOT_STORED.metricName(), TextResponses.storeResult(StoreResult.NOT_STORED)));
 	}
 
 	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator,
 			Outcome outcome) {
-		Mono<Long> result = guarded(command.increment()
-				? this.handler.increment(session, command.key(), command.delta())
-				: this.handler.decrement(session, command.key(), command.delta()));
-		return result.map((value) -> {
+		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
+				: this.handler.decrement(session, command.key(), command.delta());
+		return answer(result, (value) -> {
 			this.statistics.countArithmetic(command.increment(), true);
 			return outcome.set("hit", TextResponses.number(allocator, value));
-		}).switchIfEmpty(Mono.fromSupplier(() -> {
+		}, () -> {
 			this.statistics.countArithmetic(command.increment(), false);
 			return outcome.set("not_found", TextResponses.notFound());
-		}));
+		});
 	}
 
 	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop(allocator)));
 		}
-		return guarded(this.handler.meta(session, command)).handle((result, sink) -> {
+		return answer(this.handler.meta(session, command), (result) -> {
 			outcome.result = countMeta(command, result);
-			ByteBuf answer = MetaResponses.encode(allocator, command, result);
-			if (answer != null) {
-				sink.next(answer);
-			}
-		});
+			return MetaResponses.encode(allocator, command, result);
+		}, () -> null);
 	}
 
 	/** Counts a meta command in the classic counters its classic twin feeds. */

@@ -10,10 +10,17 @@ import java.nio.charset.StandardCharsets;
  * Generators: <code>{rep:N:text}</code> repeats {@code text} (itself escaped notation, no nested
  * generators) N times, e.g. <code>{rep:251:k}</code> for a 251-byte key. <code>{cas}</code> is kept as
  * a placeholder (it is resolved per server at run time) and only allowed where the script says so.
+ * <code>{bin:field=value ...}</code> writes one binary-protocol request packet (see {@link BinaryPacket}).
  */
 final class Escapes {
 
 	static final byte[] CAS_PLACEHOLDER = "{cas}".getBytes(StandardCharsets.US_ASCII);
+
+	/**
+	 * Placeholder for an 8-byte binary-protocol CAS field (it is exactly 8 bytes long): replaced,
+	 * per server, by the last non-zero CAS of a binary response packet on this connection.
+	 */
+	static final byte[] BIN_CAS_PLACEHOLDER = "{bincas}".getBytes(StandardCharsets.US_ASCII);
 
 	private Escapes() {
 	}
@@ -47,13 +54,16 @@ final class Escapes {
 				i += 2;
 			}
 			else if (c == '{') {
-				int close = text.indexOf('}', i);
+				int close = matchingBrace(text, i);
 				if (close < 0) {
 					throw new IllegalArgumentException("unclosed { in: " + text);
 				}
 				String gen = text.substring(i + 1, close);
 				if (gen.equals("cas")) {
 					out.writeBytes(CAS_PLACEHOLDER);
+				}
+				else if (gen.startsWith("bin:")) {
+					out.writeBytes(BinaryPacket.parse(gen.substring(4)));
 				}
 				else if (gen.startsWith("rep:")) {
 					int colon = gen.indexOf(':', 4);
@@ -77,6 +87,42 @@ final class Escapes {
 			}
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * The index of the <code>}</code> closing the <code>{</code> at {@code open}, counting nested
+	 * braces (a backslash escapes the next character), or -1.
+	 */
+	static int matchingBrace(String text, int open) {
+		int depth = 0;
+		for (int i = open; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == '{') {
+				depth++;
+			}
+			else if (c == '}') {
+				depth--;
+				if (depth == 0) {
+					return i;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/** Bytes as lower-case hex, space every {@code group} bytes (0: no spaces). */
+	static String hex(byte[] bytes, int group) {
+		StringBuilder sb = new StringBuilder(bytes.length * 3);
+		for (int i = 0; i < bytes.length; i++) {
+			if (group > 0 && i > 0 && i % group == 0) {
+				sb.append(' ');
+			}
+			sb.append(String.format("%02x", bytes[i] & 0xff));
+		}
+		return sb.toString();
 	}
 
 	/**

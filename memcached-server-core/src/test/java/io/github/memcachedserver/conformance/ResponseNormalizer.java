@@ -65,7 +65,50 @@ final class ResponseNormalizer {
 		ByteArrayOutputStream text = new ByteArrayOutputStream();
 		List<String> casValues = new ArrayList<>();
 		int p = 0;
+		boolean binary = response.length > 0 && (response[0] & 0xff) == 0x81;
 		while (p < response.length) {
+			if (binary) {
+				// binary protocol: one normalised line per response packet, until a byte that
+				// does not start a response packet (then the rest is read as text lines)
+				BinaryPacket.Response r = BinaryPacket.responseAt(response, p);
+				if (r == null) {
+					if ((response[p] & 0xff) == 0x81) {
+						text.writeBytes(("BIN-PARTIAL " + Escapes.hex(java.util.Arrays.copyOfRange(response, p,
+								response.length), 0) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+						break;
+					}
+					binary = false;
+					continue;
+				}
+				if (cutStats && r.opcode() == 0x10 && r.status() == 0 && r.keylen() > 0) {
+					Map<String, String> fields = new LinkedHashMap<>();
+					int q = p;
+					boolean complete = false;
+					BinaryPacket.Response s;
+					while ((s = BinaryPacket.responseAt(response, q)) != null && s.opcode() == 0x10
+							&& s.status() == 0) {
+						q += BinaryPacket.HEADER + (int) s.bodylen();
+						if (s.keylen() == 0) {
+							complete = s.bodylen() == 0;
+							break;
+						}
+						fields.put(new String(s.key(), StandardCharsets.ISO_8859_1),
+								new String(s.value(), StandardCharsets.ISO_8859_1));
+					}
+					if (complete) {
+						if (text.size() > 0) {
+							segments.add(text.toByteArray());
+							text.reset();
+						}
+						segments.add(new StatsBlock(fields));
+						p = q;
+						continue;
+					}
+				}
+				text.writeBytes(describeBinary(r, casValues).getBytes(StandardCharsets.ISO_8859_1));
+				p += BinaryPacket.HEADER + (int) r.bodylen();
+				continue;
+			}
 			int eol = indexOfCrlf(response, p);
 			if (eol < 0) {
 				text.write(response, p, response.length - p);
@@ -165,6 +208,42 @@ final class ResponseNormalizer {
 			segments.add(text.toByteArray());
 		}
 		return new Parsed(segments, casValues);
+	}
+
+	/**
+	 * One binary response packet as a line: opcode, status, extras, key, value, opaque and the CAS
+	 * as a pattern ({@code 0} stays {@code 0}); a Version packet's value becomes {@code <version>}.
+	 */
+	private static String describeBinary(BinaryPacket.Response r, List<String> casValues) {
+		String cas = "0";
+		if (r.cas() != 0) {
+			String value = Long.toUnsignedString(r.cas());
+			int idx = casValues.indexOf(value);
+			if (idx < 0) {
+				casValues.add(value);
+				idx = casValues.size() - 1;
+			}
+			cas = "<cas" + (idx + 1) + ">";
+		}
+		String value = (r.opcode() == 0x0b && r.status() == 0) ? "<version>" : Escapes.encode(r.value(), Integer.MAX_VALUE);
+		return "BIN " + BinaryPacket.opcodeName(r.opcode()) + " status=" + String.format("%04x", r.status())
+				+ " extras=" + Escapes.hex(r.extras(), 4) + " key=" + Escapes.encode(r.key(), Integer.MAX_VALUE) + " value="
+				+ value + " opaque=" + String.format("%08x", r.opaque()) + " cas=" + cas
+				+ ((r.datatype() != 0) ? " datatype=" + String.format("%02x", r.datatype()) : "") + "\r\n";
+	}
+
+	/** The last non-zero CAS of the binary response packets in a raw response, or {@code null}. */
+	static Long lastBinaryCas(byte[] response) {
+		Long last = null;
+		int p = 0;
+		BinaryPacket.Response r;
+		while ((r = BinaryPacket.responseAt(response, p)) != null) {
+			if (r.cas() != 0) {
+				last = r.cas();
+			}
+			p += BinaryPacket.HEADER + (int) r.bodylen();
+		}
+		return last;
 	}
 
 	/** The last CAS unique in a raw response, or {@code null}. */

@@ -67,6 +67,13 @@ final class ScriptRunner {
 					sleep(pause);
 				}
 				byte[] write = c.writes().get(i);
+				if (indexOf(write, Escapes.BIN_CAS_PLACEHOLDER) >= 0) {
+					reader.readUntilQuiet(QUIET_MILLIS, DEADLINE_MILLIS);
+					Long cas = ResponseNormalizer.lastBinaryCas(reader.buffer.toByteArray());
+					write = replaceAll(write, Escapes.BIN_CAS_PLACEHOLDER, java.nio.ByteBuffer.allocate(8)
+						.putLong((cas != null) ? cas : 0L)
+						.array());
+				}
 				if (indexOf(write, Escapes.CAS_PLACEHOLDER) >= 0) {
 					reader.readUntilQuiet(QUIET_MILLIS, DEADLINE_MILLIS);
 					String cas = ResponseNormalizer.lastCas(reader.buffer.toByteArray());

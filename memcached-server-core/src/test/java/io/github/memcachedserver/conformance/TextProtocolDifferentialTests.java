@@ -40,7 +40,9 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code /usr/bin/memcached}); {@code differential.target} ({@code server}, the default, or the path
  * of another memcached binary to validate the cases themselves); {@code differential.ignoreDeviations}
  * ({@code true}: compare deviation cases with the reference too, for memcached-vs-memcached runs);
- * {@code differential.filter} (regex on case names); {@code differential.parallelism}.
+ * {@code differential.filter} (regex on case names); {@code differential.parallelism};
+ * {@code differential.dump} ({@code true}: write the reference's normalised answers to
+ * {@code target/differential-dump.txt}, to review what memcached does).
  */
 class TextProtocolDifferentialTests {
 
@@ -49,6 +51,8 @@ class TextProtocolDifferentialTests {
 	private static ExecutorService executor;
 
 	private static final List<String> report = new ArrayList<>();
+
+	private static final List<String> dump = new ArrayList<>();
 
 	@TestFactory
 	Stream<DynamicNode> classicTextProtocol() throws Exception {
@@ -113,6 +117,11 @@ class TextProtocolDifferentialTests {
 				lines = new ArrayList<>(report);
 			}
 			Files.write(target.resolve("differential-report.txt"), lines);
+			synchronized (dump) {
+				if (!dump.isEmpty()) {
+					Files.write(target.resolve("differential-dump.txt"), dump);
+				}
+			}
 		}
 	}
 
@@ -132,6 +141,13 @@ class TextProtocolDifferentialTests {
 			ScriptRunner.Exchange ref;
 			try (MemcachedProcess memcached = MemcachedProcess.start(reference)) {
 				ref = ScriptRunner.run(c, memcached.port(), new ScriptRunner.Quiet(ScriptRunner.QUIET_MILLIS));
+			}
+			if (Boolean.getBoolean("differential.dump")) {
+				String entry = "=== " + c.name() + "\n" + new String(ResponseNormalizer.parse(ref.response(), false).text(),
+						java.nio.charset.StandardCharsets.ISO_8859_1) + (ref.closed() ? "[closed]\n" : "[open]\n");
+				synchronized (dump) {
+					dump.add(entry);
+				}
 			}
 			boolean deviation = c.isDeviation() && !ignoreDeviations;
 			byte[] expected = deviation ? c.expected() : ref.response();
@@ -204,10 +220,28 @@ class TextProtocolDifferentialTests {
 				.append('\n');
 		}
 		sb.append("  ours:             ").append(Escapes.encode(ours.response())).append(state(ours.closed())).append('\n');
+		if (c.request().length > 0 && (c.request()[0] & 0xff) == 0x80) {
+			// binary protocol: the raw bytes in hex, and the packets as the comparison sees them
+			sb.append("  request hex:      ").append(Escapes.hex(truncate(c.request()), 1)).append('\n');
+			sb.append("  memcached hex:    ").append(Escapes.hex(truncate(expected), 1)).append('\n');
+			sb.append("  ours hex:         ").append(Escapes.hex(truncate(ours.response()), 1)).append('\n');
+			sb.append("  memcached packets:\n    ")
+				.append(new String(ResponseNormalizer.parse(expected, c.compareStats()).text(),
+						java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", "\n    ").strip())
+				.append('\n');
+			sb.append("  our packets:\n    ")
+				.append(new String(ResponseNormalizer.parse(ours.response(), c.compareStats()).text(),
+						java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", "\n    ").strip())
+				.append('\n');
+		}
 		for (String p : problems) {
 			sb.append("  - ").append(p).append('\n');
 		}
 		return sb.toString();
+	}
+
+	private static byte[] truncate(byte[] bytes) {
+		return (bytes.length > 2048) ? Arrays.copyOf(bytes, 2048) : bytes;
 	}
 
 	private static String state(boolean closed) {

@@ -14,7 +14,7 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 
 /**
- * Builds real memcached clients in text (ASCII) protocol mode, and byte-exact transcoders so
+ * Builds real memcached clients in text (ASCII) or binary protocol mode, and byte-exact transcoders so
  * values reach the server unchanged (no serialization, no compression).
  */
 final class TestClients {
@@ -34,7 +34,16 @@ final class TestClients {
 	}
 
 	static MemcachedClient spymemcached(InetSocketAddress address) {
-		ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.TEXT)
+		return spymemcached(address, ConnectionFactoryBuilder.Protocol.TEXT);
+	}
+
+	/** spymemcached in binary protocol mode (what its {@code BinaryConnectionFactory} builds). */
+	static MemcachedClient spymemcachedBinary(int port) {
+		return spymemcached(new InetSocketAddress("127.0.0.1", port), ConnectionFactoryBuilder.Protocol.BINARY);
+	}
+
+	static MemcachedClient spymemcached(InetSocketAddress address, ConnectionFactoryBuilder.Protocol protocol) {
+		ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder().setProtocol(protocol)
 			.setOpTimeout(OPERATION_TIMEOUT_MILLIS)
 			.setFailureMode(FailureMode.Retry)
 			.setDaemon(true);
@@ -67,8 +76,18 @@ final class TestClients {
 	}
 
 	static net.rubyeye.xmemcached.MemcachedClient xmemcached(int port) {
+		return xmemcached(port, new TextCommandFactory());
+	}
+
+	/** xmemcached in binary protocol mode ({@code BinaryCommandFactory}). */
+	static net.rubyeye.xmemcached.MemcachedClient xmemcachedBinary(int port) {
+		return xmemcached(port, new net.rubyeye.xmemcached.command.BinaryCommandFactory());
+	}
+
+	static net.rubyeye.xmemcached.MemcachedClient xmemcached(int port,
+			net.rubyeye.xmemcached.CommandFactory commandFactory) {
 		XMemcachedClientBuilder builder = new XMemcachedClientBuilder(List.of(new InetSocketAddress("127.0.0.1", port)));
-		builder.setCommandFactory(new TextCommandFactory());
+		builder.setCommandFactory(commandFactory);
 		builder.setConnectionPoolSize(1);
 		builder.setOpTimeout(OPERATION_TIMEOUT_MILLIS);
 		builder.setConnectTimeout(OPERATION_TIMEOUT_MILLIS);

@@ -93,15 +93,13 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	}
 
 	private boolean readHeader(ByteBuf in, List<Object> out) {
-		if (!in.isReadable()) {
+		// memcached judges a header only once all of it has arrived
+		if (in.readableBytes() < HEADER_LENGTH) {
 			return false;
 		}
 		if ((in.getByte(in.readerIndex()) & 0xff) != Opcodes.REQUEST_MAGIC) {
 			// memcached hangs up on a packet that does not start as a request
 			close(in, out, ErrorReply.CLOSE);
-			return false;
-		}
-		if (in.readableBytes() < HEADER_LENGTH) {
 			return false;
 		}
 		in.skipBytes(1);
@@ -154,6 +152,12 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 
 	private boolean startValue(int command, List<Object> out) {
 		long length = this.bodyLength - this.keyLength - this.extrasLength;
+		if (this.bodyLength > Integer.MAX_VALUE) {
+			// memcached's value length is a signed int: such a body makes it hang up unanswered
+			this.state = State.CLOSED;
+			out.add(ErrorReply.CLOSE);
+			return false;
+		}
 		int flags = (this.extrasLength >= 4) ? readInt(this.extras, 0) : 0;
 		if (ItemSize.of(this.keyLength, length, flags) > this.maxItemSize) {
 			// a refused set drops the key's old item, as in memcached
