@@ -33,6 +33,7 @@ import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -44,7 +45,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.DisposableServer;
@@ -121,7 +121,11 @@ public final class MemcachedServer {
 
 	private @Nullable TcpServer tcpServer;
 
-	private Sinks.Empty<Void> draining = Sinks.empty();
+	/**
+	 * Travels behind a connection's last decoded command when the server stops: the
+	 * commands already read are answered, then the connection ends.
+	 */
+	private static final Object END_OF_COMMANDS = new Object();
 
 	private MemcachedServer(Builder builder) {
 		this.handler = builder.handler;
@@ -166,7 +170,6 @@ public final class MemcachedServer {
 		}
 		this.loops = LoopResources.create("memcached", this.threads, true);
 		this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-		this.draining = Sinks.empty();
 		this.tcpServer = TcpServer.create()
 			.runOn(this.loops)
 			.channelGroup(this.channels)
@@ -296,7 +299,7 @@ public final class MemcachedServer {
 		if (this.tcpServer == null) {
 			return;
 		}
-		this.draining.tryEmitEmpty();
+		stopReading();
 		closeAll();
 		ChannelGroup channels = this.channels;
 		if (channels != null) {
@@ -309,6 +312,26 @@ public final class MemcachedServer {
 		this.tcpServer = null;
 		this.channels = null;
 		this.loops = null;
+	}
+
+	/**
+	 * Stops reading from every connection and queues the end-of-commands mark behind what
+	 * each has already decoded, on its own event loop, so no read command is dropped.
+	 */
+	private void stopReading() {
+		ChannelGroup channels = this.channels;
+		if (channels == null) {
+			return;
+		}
+		for (Channel channel : channels) {
+			if (channel instanceof ServerChannel) {
+				continue;
+			}
+			channel.eventLoop().execute(() -> {
+				channel.config().setAutoRead(false);
+				channel.pipeline().fireChannelRead(END_OF_COMMANDS);
+			});
+		}
 	}
 
 	private void awaitConnectionsDrained(Duration timeout) {
@@ -418,8 +441,8 @@ public final class MemcachedServer {
 			connection.guardedBy(backlog);
 		}
 		Flux<ByteBuf> responses = inbound.receiveObject()
+			.takeWhile((message) -> message != END_OF_COMMANDS)
 			.cast(MemcachedCommand.class)
-			.takeUntilOther(this.draining.asMono())
 			.takeUntil(MemcachedServer::endsConnection)
 			.doOnNext((command) -> connection.commandReceived(System.currentTimeMillis() / 1000))
 			.concatMap((decoded) -> {
