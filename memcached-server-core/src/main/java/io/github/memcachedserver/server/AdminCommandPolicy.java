@@ -5,6 +5,9 @@ import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.command.VerbosityCommand;
+import io.github.memcachedserver.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.protocol.binary.Opcodes;
 
 /**
  * Refuses the administrative commands an exposed endpoint may want to keep from its clients,
@@ -16,7 +19,9 @@ import io.github.memcachedserver.command.VerbosityCommand;
  * <li>{@code verbosity}: {@code CLIENT_ERROR verbosity not allowed}.</li>
  * </ul>
  * memcached has no switch for the last two; their answers follow the {@code -F} wording. A
- * {@code noreply} request stays silent, and the connection stays open.
+ * {@code noreply} request stays silent, and the connection stays open. Over the binary
+ * protocol a refused {@code Flush} or {@code Stat} gets the "Auth failure." status memcached
+ * sends for a {@code Flush} when started with {@code -F}.
  */
 final class AdminCommandPolicy {
 
@@ -65,6 +70,14 @@ final class AdminCommandPolicy {
 		}
 		if (!this.verbosityEnabled && command instanceof VerbosityCommand verbosity) {
 			return ErrorReply.of(VERBOSITY_NOT_ALLOWED, verbosity.noreply());
+		}
+		if (command instanceof BinaryRequest request
+				&& ((!this.flushAllEnabled && request.command() == Opcodes.FLUSH)
+						|| (!this.statsEnabled && request.command() == Opcodes.STAT))) {
+			if (request.command() == Opcodes.FLUSH) {
+				this.statistics.cmdFlush.increment();
+			}
+			return new BinaryRejection(request.opcode(), request.opaque(), Opcodes.STATUS_AUTH_ERROR, false, null);
 		}
 		return command;
 	}

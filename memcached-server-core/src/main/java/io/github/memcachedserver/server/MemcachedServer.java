@@ -299,8 +299,9 @@ public final class MemcachedServer {
 		if (this.tcpServer == null) {
 			return;
 		}
-		stopReading();
+		// no new connections first, so every connection gets its end-of-commands mark
 		closeAll();
+		stopReading();
 		ChannelGroup channels = this.channels;
 		if (channels != null) {
 			awaitConnectionsDrained(timeout);

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.server.MemcachedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,6 +66,36 @@ class AdminCommandsIntegrationTests {
 		}
 		finally {
 			server.stop(Duration.ofSeconds(2));
+		}
+	}
+
+	@Test
+	void disabledAdminCommandsAreRefusedOverTheBinaryProtocolToo() throws Exception {
+		MemcachedServer server = MemcachedServer.builder()
+			.listen("127.0.0.1:0")
+			.flushAllEnabled(false)
+			.statsEnabled(false)
+			.build()
+			.start();
+		try (Socket socket = new Socket("127.0.0.1", server.port())) {
+			socket.setSoTimeout(5000);
+			OutputStream out = socket.getOutputStream();
+			out.write(BinaryPackets.packet(Opcodes.SET, BinaryPackets.ints(0, 0), BinaryPackets.ascii("k"),
+					BinaryPackets.ascii("v"), 1, 0));
+			out.write(BinaryPackets.packet(Opcodes.FLUSH, new byte[0], new byte[0], new byte[0], 2, 0));
+			out.write(BinaryPackets.packet(Opcodes.STAT, new byte[0], new byte[0], new byte[0], 3, 0));
+			out.write(BinaryPackets.packet(Opcodes.GET, new byte[0], BinaryPackets.ascii("k"), new byte[0], 4, 0));
+			InputStream in = socket.getInputStream();
+			assertThat(BinaryPackets.read(in).status()).isEqualTo(Opcodes.STATUS_OK);
+			// memcached's answer to a Flush when started with -F
+			assertThat(BinaryPackets.read(in).status()).isEqualTo(Opcodes.STATUS_AUTH_ERROR);
+			assertThat(BinaryPackets.read(in).status()).isEqualTo(Opcodes.STATUS_AUTH_ERROR);
+			BinaryPackets.Response get = BinaryPackets.read(in);
+			assertThat(get.status()).isEqualTo(Opcodes.STATUS_OK);
+			assertThat(get.value()).isEqualTo(BinaryPackets.ascii("v"));
+		}
+		finally {
+			server.stop();
 		}
 	}
 

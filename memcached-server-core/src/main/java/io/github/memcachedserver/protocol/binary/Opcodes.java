@@ -94,6 +94,9 @@ public final class Opcodes {
 
 	public static final int STATUS_UNKNOWN_COMMAND = 0x0081;
 
+	/** Authentication required or refused; also memcached's answer to a disabled Flush. */
+	public static final int STATUS_AUTH_ERROR = 0x0020;
+
 	/** A handler failed (memcached's internal error status). */
 	public static final int STATUS_INTERNAL_ERROR = 0x0084;
 
@@ -182,6 +185,7 @@ public final class Opcodes {
 			case STATUS_NOT_STORED -> "Not stored.";
 			case STATUS_NON_NUMERIC -> "Non-numeric server-side value for incr or decr";
 			case STATUS_UNKNOWN_COMMAND -> "Unknown command";
+			case STATUS_AUTH_ERROR -> "Auth failure.";
 			default -> "Out of memory";
 		};
 	}

@@ -36,10 +36,10 @@ import org.jspecify.annotations.Nullable;
  * position. Keys and values are copied out, so no buffer outlives the read that brought it.
  * <p>
  * Answers follow memcached 1.6.18 with the deviations of DESIGN.md ("Which memcached we
- * match"), taken from 1.6.45: too few tokens answer
- * {@code CLIENT_ERROR bad command line format} and extra tokens are ignored, a storage line
+ * match"): a wrong number of tokens answers {@code CLIENT_ERROR bad command line format}
+ * (1.6.18: {@code ERROR}; a storage line then swallows its data block), a storage line
  * refused for its key, flags, exptime or CAS swallows its data block, and a trailing
- * {@code noreply} silences errors too.
+ * {@code noreply} silences the other errors too (the last two as in 1.6.45).
  *
  * @since 0.1.0
  */
@@ -272,6 +272,11 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		if (line.lastParseFailed() || length < 0 || length > Integer.MAX_VALUE - 2) {
 			return ErrorReply.of(BAD_FORMAT, false);
 		}
+		int allowed = (mode == StorageMode.CAS) ? 7 : 6;
+		if (words > allowed) {
+			// too many tokens: refused (and answered even after noreply), its data discarded
+			return swallow(length + 2, ErrorReply.of(BAD_FORMAT, false));
+		}
 		boolean noreply = line.endsWithNoreply();
 		long flags = line.unsigned32(2);
 		boolean valid = !line.lastParseFailed();
@@ -341,8 +346,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
 		int words = line.count();
-		if (words < 2) {
-			return ErrorReply.of(BAD_FORMAT, noreply);
+		if (words < 2 || words > 4) {
+			return ErrorReply.of(BAD_FORMAT, words < 2 && noreply);
 		}
 		if (words == 3 || words == 4) {
 			// the old hold time: only 0 is accepted (extra tokens beyond these are ignored)
@@ -360,7 +365,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	private MemcachedCommand arithmetic(boolean increment) {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
-		if (line.count() < 3 || line.length(1) > KEY_MAX_LENGTH) {
+		if (line.count() < 3 || line.count() > 4) {
+			return ErrorReply.of(BAD_FORMAT, line.count() < 3 && noreply);
+		}
+		if (line.length(1) > KEY_MAX_LENGTH) {
 			return ErrorReply.of(BAD_FORMAT, noreply);
 		}
 		long delta = line.unsigned64(2);
@@ -373,7 +381,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	private MemcachedCommand touch() {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
-		if (line.count() < 3 || line.length(1) > KEY_MAX_LENGTH) {
+		if (line.count() < 3 || line.count() > 4) {
+			return ErrorReply.of(BAD_FORMAT, line.count() < 3 && noreply);
+		}
+		if (line.length(1) > KEY_MAX_LENGTH) {
 			return ErrorReply.of(BAD_FORMAT, noreply);
 		}
 		long exptime = line.signed32(2);
@@ -386,6 +397,9 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	private MemcachedCommand flushAll() {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
+		if (line.count() > 3) {
+			return ErrorReply.of(BAD_FORMAT, false);
+		}
 		long delay = 0;
 		if (line.count() != (noreply ? 2 : 1)) {
 			delay = line.signed32(1);
@@ -399,8 +413,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	private MemcachedCommand verbosity() {
 		CommandLine line = this.line;
 		boolean noreply = line.endsWithNoreply();
-		if (line.count() < 2) {
-			return ErrorReply.of(BAD_FORMAT, noreply);
+		if (line.count() < 2 || line.count() > 3) {
+			return ErrorReply.of(BAD_FORMAT, line.count() < 2 && noreply);
 		}
 		long level = line.unsigned32(1);
 		if (line.lastParseFailed()) {
