@@ -3,7 +3,6 @@ package io.github.memcachedserver.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 import io.github.memcachedserver.handler.ClientErrorException;
@@ -48,7 +47,7 @@ final class BinaryCommandDispatcher {
 
 	private final String version;
 
-	private final Duration handlerTimeout;
+	private final HandlerTimeout handlerTimeout;
 
 	private final MemcachedServerObserver observer;
 
@@ -58,7 +57,7 @@ final class BinaryCommandDispatcher {
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.version = version;
-		this.handlerTimeout = handlerTimeout;
+		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
 		this.observer = observer;
 	}
 
@@ -73,7 +72,7 @@ final class BinaryCommandDispatcher {
 		if (rejection.status() == Opcodes.STATUS_TOO_LARGE) {
 			this.statistics.storeTooLarge.increment();
 			if (rejection.staleKey() != null) {
-				unlink = guarded(this.handler.delete(connection.session(), rejection.staleKey()));
+				unlink = this.handlerTimeout.guard(this.handler.delete(connection.session(), rejection.staleKey()));
 			}
 		}
 		this.observer.commandCompleted(rejection.name(), "error", 0);
@@ -108,15 +107,15 @@ final class BinaryCommandDispatcher {
 		Key key = request.key();
 		byte[] extras = request.extras();
 		return switch (request.command()) {
-			case Opcodes.GET, Opcodes.GETK -> guarded(this.handler.get(session, key))
+			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.guard(this.handler.get(session, key))
 				.map((item) -> hit(request, item, true, allocator, result, false))
 				.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, false)));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
 				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
 				Mono<Item> touched = (request.command() == Opcodes.TOUCH)
-						? guarded(this.handler.touch(session, key, exptime))
-							.flatMap((found) -> found ? guarded(this.handler.get(session, key)) : Mono.empty())
-						: guarded(this.handler.getAndTouch(session, key, exptime));
+						? this.handlerTimeout.guard(this.handler.touch(session, key, exptime))
+							.flatMap((found) -> found ? this.handlerTimeout.guard(this.handler.get(session, key)) : Mono.empty())
+						: this.handlerTimeout.guard(this.handler.getAndTouch(session, key, exptime));
 				yield touched
 					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, result, true))
 					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, true)));
@@ -128,7 +127,7 @@ final class BinaryCommandDispatcher {
 			case Opcodes.FLUSH -> {
 				this.statistics.cmdFlush.increment();
 				long delay = (extras.length == 4) ? BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL : 0;
-				yield guarded(this.handler.flushAll(session, delay))
+				yield this.handlerTimeout.guard(this.handler.flushAll(session, delay))
 					.then(Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0)));
 			}
 			case Opcodes.NOOP -> Mono.fromSupplier(() -> BinaryResponses.success(allocator, request, 0));
@@ -192,10 +191,10 @@ final class BinaryCommandDispatcher {
 		Mono<StoreResult> stored;
 		if (request.cas() != 0) {
 			// a CAS unique in the header makes any storage request a cas
-			stored = guarded(this.handler.cas(session, key, entry, request.cas())).doOnNext(this.statistics::countCas);
+			stored = this.handlerTimeout.guard(this.handler.cas(session, key, entry, request.cas())).doOnNext(this.statistics::countCas);
 		}
 		else {
-			stored = guarded(switch (request.command()) {
+			stored = this.handlerTimeout.guard(switch (request.command()) {
 				case Opcodes.ADD -> this.handler.add(session, key, entry);
 				case Opcodes.REPLACE -> this.handler.replace(session, key, entry);
 				default -> this.handler.set(session, key, entry);
@@ -210,8 +209,8 @@ final class BinaryCommandDispatcher {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
 		Mono<StoreResult> concatenated = Mono.defer(() -> (request.command() == Opcodes.APPEND)
-				? guarded(this.handler.append(session, key, request.value()))
-				: guarded(this.handler.prepend(session, key, request.value())));
+				? this.handlerTimeout.guard(this.handler.append(session, key, request.value()))
+				: this.handlerTimeout.guard(this.handler.prepend(session, key, request.value())));
 		return casChecked(request, session, concatenated.defaultIfEmpty(StoreResult.NOT_STORED),
 				Mono.just(StoreResult.EXISTS), Mono.just(StoreResult.NOT_STORED))
 			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
@@ -226,7 +225,7 @@ final class BinaryCommandDispatcher {
 		if (request.cas() == 0) {
 			return operation;
 		}
-		return guarded(this.handler.get(session, request.key()))
+		return this.handlerTimeout.guard(this.handler.get(session, request.key()))
 			.map((item) -> (item.cas() == request.cas()) ? operation : onMismatch)
 			.defaultIfEmpty(onMissing)
 			.flatMap((next) -> next);
@@ -240,7 +239,7 @@ final class BinaryCommandDispatcher {
 				return Mono.empty();
 			}
 			// the answer carries the new CAS unique, which the storage contract does not return
-			return guarded(this.handler.get(session, request.key())).map(Item::cas)
+			return this.handlerTimeout.guard(this.handler.get(session, request.key())).map(Item::cas)
 				.defaultIfEmpty(0L)
 				.map((cas) -> BinaryResponses.success(allocator, request, cas));
 		}
@@ -259,7 +258,7 @@ final class BinaryCommandDispatcher {
 
 	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
 		Key key = request.key();
-		Mono<Boolean> deleted = Mono.defer(() -> guarded(this.handler.delete(session, key))).defaultIfEmpty(false);
+		Mono<Boolean> deleted = Mono.defer(() -> this.handlerTimeout.guard(this.handler.delete(session, key))).defaultIfEmpty(false);
 		Mono<Boolean> found = casChecked(request, session, deleted, Mono.fromSupplier(() -> {
 			result[0] = "exists";
 			return false;
@@ -283,7 +282,7 @@ final class BinaryCommandDispatcher {
 		long initial = BinaryCommandDecoder.readLong(extras, 8);
 		long exptime = BinaryCommandDecoder.readInt(extras, 16) & 0xffffffffL;
 		boolean increment = request.command() == Opcodes.INCREMENT;
-		Mono<Optional<Long>> applied = Mono.defer(() -> guarded(increment
+		Mono<Optional<Long>> applied = Mono.defer(() -> this.handlerTimeout.guard(increment
 				? this.handler.increment(session, key, delta) : this.handler.decrement(session, key, delta)))
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty());
@@ -309,7 +308,7 @@ final class BinaryCommandDispatcher {
 			}
 			// memcached creates the counter from its initial value, and does not count a miss
 			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
-			return guarded(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
+			return this.handlerTimeout.guard(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
 				result[0] = stored.metricName();
 				return (stored == StoreResult.STORED) ? number(request, session, initial, allocator)
 						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
@@ -322,7 +321,7 @@ final class BinaryCommandDispatcher {
 		if (request.quiet()) {
 			return Mono.empty();
 		}
-		return guarded(this.handler.get(session, request.key())).map(Item::cas)
+		return this.handlerTimeout.guard(this.handler.get(session, request.key())).map(Item::cas)
 			.defaultIfEmpty(0L)
 			.map((cas) -> BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 0, 0, 8, cas).writeLong(value));
 	}
@@ -361,7 +360,7 @@ final class BinaryCommandDispatcher {
 		}
 		else if (ex instanceof TimeoutException) {
 			logger.warn("Handler did not answer {} for {} within {}", request.name(), connection.session(),
-					this.handlerTimeout);
+					this.handlerTimeout.duration());
 			message = "handler timed out";
 		}
 		else {
@@ -372,11 +371,5 @@ final class BinaryCommandDispatcher {
 				(message != null) ? message : "");
 	}
 
-	private <T> Mono<T> guarded(Mono<T> answer) {
-		if (this.handlerTimeout.isZero() || answer instanceof Callable) {
-			return answer;
-		}
-		return answer.timeout(this.handlerTimeout);
-	}
 
 }

@@ -58,7 +58,7 @@ final class CommandDispatcher {
 
 	private final StatsReport statsReport;
 
-	private final Duration handlerTimeout;
+	private final HandlerTimeout handlerTimeout;
 
 	private final MemcachedServerObserver observer;
 
@@ -68,7 +68,7 @@ final class CommandDispatcher {
 		this.observer = observer;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
-		this.handlerTimeout = handlerTimeout;
+		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
 	}
 
 	/**
@@ -155,20 +155,9 @@ final class CommandDispatcher {
 			ByteBuf bytes = (value != null) ? onValue.apply(value) : onEmpty.get();
 			return Mono.justOrEmpty(bytes);
 		}
-		return guarded(handlerAnswer).mapNotNull(onValue).switchIfEmpty(Mono.fromSupplier(onEmpty));
+		return this.handlerTimeout.guard(handlerAnswer).mapNotNull(onValue).switchIfEmpty(Mono.fromSupplier(onEmpty));
 	}
 
-	/**
-	 * Applies the handler timeout to a handler's answer, unless the answer is already there
-	 * (the built-in store answers with {@code Mono.just}): a timer per command would cost
-	 * more than the command.
-	 */
-	private <T> Mono<T> guarded(Mono<T> answer) {
-		if (this.handlerTimeout.isZero() || answer instanceof Callable) {
-			return answer;
-		}
-		return answer.timeout(this.handlerTimeout);
-	}
 
 	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
 		String name = command.name();
@@ -205,14 +194,14 @@ final class CommandDispatcher {
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
-			return guarded(this.handler.flushAll(session, flush.delaySeconds()))
+			return this.handlerTimeout.guard(this.handler.flushAll(session, flush.delaySeconds()))
 				.then(Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok())));
 		}
 		if (command instanceof OversizedStorageCommand oversized) {
 			this.statistics.storeTooLarge.increment();
 			// memcached drops the old item when a set fails, so stale data cannot persist
-			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET) ? guarded(this.handler.delete(session, oversized.key()))
-					: Mono.empty();
+			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET)
+					? this.handlerTimeout.guard(this.handler.delete(session, oversized.key())) : Mono.empty();
 			return unlink.then(Mono.fromSupplier(() -> outcome.set("error", TextResponses.line(allocator, OBJECT_TOO_LARGE))));
 		}
 		if (command instanceof StatsCommand stats) {
@@ -287,8 +276,8 @@ final class CommandDispatcher {
 	}
 
 	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key, Outcome outcome) {
-		Mono<Item> item = command.touch() ? guarded(this.handler.getAndTouch(session, key, command.exptime()))
-				: guarded(this.handler.get(session, key));
+		Mono<Item> item = this.handlerTimeout.guard(command.touch()
+				? this.handler.getAndTouch(session, key, command.exptime()) : this.handler.get(session, key));
 		return item.doOnNext((hit) -> {
 			outcome.hits++;
 			countRead(command.touch(), true);
@@ -409,7 +398,7 @@ final class CommandDispatcher {
 		}
 		if (ex instanceof TimeoutException) {
 			logger.warn("Handler did not answer {} for {} within {}", command.getClass().getSimpleName(),
-					connection.session(), this.handlerTimeout);
+					connection.session(), this.handlerTimeout.duration());
 			return TextResponses.line(allocator, "SERVER_ERROR handler timed out");
 		}
 		// an unexpected exception's message may carry internals (SQL, hosts): log it, do not send it

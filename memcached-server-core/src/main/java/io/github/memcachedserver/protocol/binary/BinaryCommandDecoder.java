@@ -1,10 +1,10 @@
 package io.github.memcachedserver.protocol.binary;
 
-import java.util.Arrays;
 import java.util.List;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,9 +26,6 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	private static final int HEADER_LENGTH = 24;
 
 	private static final int KEY_MAX_LENGTH = 250;
-
-	/** Values up to this size get their whole array at once. */
-	private static final int INITIAL_VALUE_CAPACITY = 16 * 1024;
 
 	private enum State {
 
@@ -56,11 +53,7 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 
 	private byte[] extras = new byte[0];
 
-	private byte[] value = new byte[0];
-
-	private int valueLength;
-
-	private int valueFilled;
+	private @Nullable ValueAccumulator value;
 
 	private long swallowRemaining;
 
@@ -164,34 +157,22 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			return swallow(length, reject(Opcodes.STATUS_TOO_LARGE, false, (command == Opcodes.SET) ? this.key : null),
 					out);
 		}
-		this.valueLength = (int) length;
-		this.valueFilled = 0;
-		this.value = new byte[Math.min(this.valueLength, INITIAL_VALUE_CAPACITY)];
-		if (this.valueLength == 0) {
-			out.add(request(this.value));
+		if (length == 0) {
+			out.add(request(new byte[0]));
 			return true;
 		}
+		this.value = new ValueAccumulator((int) length);
 		this.state = State.VALUE;
 		return true;
 	}
 
 	private boolean readValue(ByteBuf in, List<Object> out) {
-		if (!in.isReadable()) {
-			return false;
-		}
-		int bytes = Math.min(in.readableBytes(), this.valueLength - this.valueFilled);
-		if (this.valueFilled + bytes > this.value.length) {
-			int capacity = (int) Math.min(this.valueLength,
-					Math.max((long) this.value.length * 2, this.valueFilled + bytes));
-			this.value = Arrays.copyOf(this.value, capacity);
-		}
-		in.readBytes(this.value, this.valueFilled, bytes);
-		this.valueFilled += bytes;
-		if (this.valueFilled < this.valueLength) {
+		if (!in.isReadable() || !this.value.fill(in)) {
 			return false;
 		}
 		this.state = State.HEADER;
-		out.add(request(this.value));
+		out.add(request(this.value.value()));
+		this.value = null;
 		return true;
 	}
 

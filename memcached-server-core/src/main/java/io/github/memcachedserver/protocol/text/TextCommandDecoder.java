@@ -1,7 +1,6 @@
 package io.github.memcachedserver.protocol.text;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,6 +21,7 @@ import io.github.memcachedserver.command.VerbosityCommand;
 import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -423,52 +423,35 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		return new VerbosityCommand(level, noreply);
 	}
 
-	/**
-	 * A command waiting for its data block and the "\r\n" after it. The value array grows as
-	 * the data arrives, so a client that declares a large value and sends little of it holds
-	 * little memory.
-	 */
+	/** A command waiting for its data block and the "\r\n" after it. */
 	private static final class PendingData {
 
-		/** Values up to this size get their whole array at once. */
-		private static final int INITIAL_CAPACITY = 16 * 1024;
-
-		private final int length;
-
-		private byte[] value;
+		private final ValueAccumulator value;
 
 		private final boolean noreply;
 
 		private final Function<byte[], MemcachedCommand> complete;
-
-		private int filled;
 
 		private final byte[] terminator = new byte[2];
 
 		private int terminatorFilled;
 
 		PendingData(int length, boolean noreply, Function<byte[], MemcachedCommand> complete) {
-			this.length = length;
-			this.value = new byte[Math.min(length, INITIAL_CAPACITY)];
+			this.value = new ValueAccumulator(length);
 			this.noreply = noreply;
 			this.complete = complete;
 		}
 
 		void fill(ByteBuf in) {
-			int valueBytes = Math.min(in.readableBytes(), this.length - this.filled);
-			if (this.filled + valueBytes > this.value.length) {
-				int capacity = (int) Math.min(this.length, Math.max((long) this.value.length * 2, this.filled + valueBytes));
-				this.value = Arrays.copyOf(this.value, capacity);
+			if (this.value.fill(in)) {
+				int terminatorBytes = Math.min(in.readableBytes(), 2 - this.terminatorFilled);
+				in.readBytes(this.terminator, this.terminatorFilled, terminatorBytes);
+				this.terminatorFilled += terminatorBytes;
 			}
-			in.readBytes(this.value, this.filled, valueBytes);
-			this.filled += valueBytes;
-			int terminatorBytes = Math.min(in.readableBytes(), 2 - this.terminatorFilled);
-			in.readBytes(this.terminator, this.terminatorFilled, terminatorBytes);
-			this.terminatorFilled += terminatorBytes;
 		}
 
 		boolean complete() {
-			return this.filled == this.length && this.terminatorFilled == 2;
+			return this.value.isComplete() && this.terminatorFilled == 2;
 		}
 
 		boolean terminatedProperly() {
@@ -476,7 +459,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		}
 
 		MemcachedCommand toCommand() {
-			return this.complete.apply(this.value);
+			return this.complete.apply(this.value.value());
 		}
 
 	}
