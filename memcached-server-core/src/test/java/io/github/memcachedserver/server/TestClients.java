@@ -150,24 +150,8 @@ final class TestClients {
 
 	}
 
-	/** xmemcached transcoder that sends bytes as they are, with the given flags. */
-	static final class XmemBytes implements net.rubyeye.xmemcached.transcoders.Transcoder<byte[]> {
-
-		private final int flags;
-
-		XmemBytes(int flags) {
-			this.flags = flags;
-		}
-
-		@Override
-		public net.rubyeye.xmemcached.transcoders.CachedData encode(byte[] value) {
-			return new net.rubyeye.xmemcached.transcoders.CachedData(this.flags, value);
-		}
-
-		@Override
-		public byte[] decode(net.rubyeye.xmemcached.transcoders.CachedData data) {
-			return data.getData();
-		}
+	/** An xmemcached transcoder without options: only encode and decode are left to write. */
+	abstract static class XmemTranscoder<T> implements net.rubyeye.xmemcached.transcoders.Transcoder<T> {
 
 		@Override
 		public void setPrimitiveAsString(boolean primitiveAsString) {
@@ -194,6 +178,28 @@ final class TestClients {
 		@Override
 		public void setCompressionMode(CompressionMode compressionMode) {
 		}
+
+	}
+
+	/** xmemcached transcoder that sends bytes as they are, with the given flags. */
+	static final class XmemBytes extends XmemTranscoder<byte[]> {
+
+		private final int flags;
+
+		XmemBytes(int flags) {
+			this.flags = flags;
+		}
+
+		@Override
+		public net.rubyeye.xmemcached.transcoders.CachedData encode(byte[] value) {
+			return new net.rubyeye.xmemcached.transcoders.CachedData(this.flags, value);
+		}
+
+		@Override
+		public byte[] decode(net.rubyeye.xmemcached.transcoders.CachedData data) {
+			return data.getData();
+		}
+
 
 	}
 

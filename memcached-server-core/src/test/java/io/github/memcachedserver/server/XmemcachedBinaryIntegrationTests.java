@@ -436,7 +436,7 @@ class XmemcachedBinaryIntegrationTests {
 	}
 
 	/** Reads only the flags of an item. */
-	static final class FlagsTranscoder implements net.rubyeye.xmemcached.transcoders.Transcoder<Integer> {
+	static final class FlagsTranscoder extends TestClients.XmemTranscoder<Integer> {
 
 		@Override
 		public net.rubyeye.xmemcached.transcoders.CachedData encode(Integer value) {
@@ -448,31 +448,6 @@ class XmemcachedBinaryIntegrationTests {
 			return data.getFlag();
 		}
 
-		@Override
-		public void setPrimitiveAsString(boolean primitiveAsString) {
-		}
-
-		@Override
-		public void setPackZeros(boolean packZeros) {
-		}
-
-		@Override
-		public void setCompressionThreshold(int threshold) {
-		}
-
-		@Override
-		public boolean isPrimitiveAsString() {
-			return false;
-		}
-
-		@Override
-		public boolean isPackZeros() {
-			return false;
-		}
-
-		@Override
-		public void setCompressionMode(net.rubyeye.xmemcached.transcoders.CompressionMode compressionMode) {
-		}
 
 	}
 
