@@ -105,7 +105,11 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	@Override
 	public Mono<Item> get(Session session, Key key) {
-		StoredItem item = readLive(key, now());
+		long now = now();
+		StoredItem item = readLive(key, now);
+		if (item != null) {
+			item.bump(now);
+		}
 		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
 	}
 
@@ -268,6 +272,23 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	private MetaResult metaGet(Key key, MetaFlags flags) {
+		if (flags.vivifyTtl() == null && flags.ttl() == null && flags.recacheThreshold() == null) {
+			// a plain read needs no lock, unless the item is stale and may hand out a recache win
+			long now = now();
+			StoredItem item = readLive(key, now);
+			if (item == null) {
+				return MetaResult.of(MetaResult.Status.MISS);
+			}
+			if (!item.stale) {
+				boolean fetchedBefore = item.fetched;
+				long sinceAccess = now - item.lastAccess;
+				if (!flags.noBump()) {
+					item.bump(now);
+				}
+				return new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, item.ttl(now),
+						sinceAccess, fetchedBefore, false, false, item.tokenSent, item.size, item.binaryKey);
+			}
+		}
 		return update(key, (live, now, outcome) -> {
 			StoredItem item = live;
 			boolean created = false;
@@ -521,7 +542,6 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			unlink(item);
 			return null;
 		}
-		item.bump(now);
 		return item;
 	}
 
