@@ -1,7 +1,6 @@
 package io.github.memcachedserver.server;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,9 +17,7 @@ import net.spy.memcached.internal.OperationFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,15 +33,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * memcached (tests that move the clock are skipped), which is how they were checked.
  */
 @Timeout(30)
-class SpymemcachedBinaryIntegrationTests {
+class SpymemcachedBinaryIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.SpyBytes BYTES = new TestClients.SpyBytes(0);
 
 	private static BinaryTestTarget target;
 
 	private static MemcachedClient client;
-
-	private String prefix;
 
 	@BeforeAll
 	static void start() {
@@ -58,23 +53,6 @@ class SpymemcachedBinaryIntegrationTests {
 		if (target != null) {
 			target.close();
 		}
-	}
-
-	@BeforeEach
-	void keyPrefix(TestInfo info) {
-		this.prefix = info.getTestMethod().orElseThrow().getName() + ":";
-	}
-
-	private String key(String name) {
-		return this.prefix + name;
-	}
-
-	private static byte[] bytes(String s) {
-		return s.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(byte[] b) {
-		return (b != null) ? new String(b, StandardCharsets.UTF_8) : null;
 	}
 
 	private byte[] getBytes(String key) {

@@ -16,9 +16,7 @@ import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * and refuses {@code getAndTouch} in text mode.
  */
 @Timeout(30)
-class SpymemcachedIntegrationTests {
+class SpymemcachedIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.SpyBytes BYTES = new TestClients.SpyBytes(0);
 
@@ -44,8 +42,6 @@ class SpymemcachedIntegrationTests {
 	private static MemcachedServer server;
 
 	private static MemcachedClient client;
-
-	private String prefix;
 
 	@BeforeAll
 	static void startServer() {
@@ -62,15 +58,6 @@ class SpymemcachedIntegrationTests {
 		if (server != null) {
 			server.stop();
 		}
-	}
-
-	@BeforeEach
-	void keyPrefix(TestInfo info) {
-		this.prefix = info.getTestMethod().orElseThrow().getName() + ":";
-	}
-
-	private String key(String name) {
-		return this.prefix + name;
 	}
 
 	@Test

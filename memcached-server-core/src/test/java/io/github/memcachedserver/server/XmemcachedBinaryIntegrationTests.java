@@ -1,7 +1,6 @@
 package io.github.memcachedserver.server;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,9 +15,7 @@ import net.rubyeye.xmemcached.exception.MemcachedException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,15 +39,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * delayed binary Flush is covered by spymemcached and the differential cases.
  */
 @Timeout(30)
-class XmemcachedBinaryIntegrationTests {
+class XmemcachedBinaryIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.XmemBytes BYTES = new TestClients.XmemBytes(0);
 
 	private static BinaryTestTarget target;
 
 	private static MemcachedClient client;
-
-	private String prefix;
 
 	@BeforeAll
 	static void start() {
@@ -64,23 +59,6 @@ class XmemcachedBinaryIntegrationTests {
 		if (target != null) {
 			target.close();
 		}
-	}
-
-	@BeforeEach
-	void keyPrefix(TestInfo info) {
-		this.prefix = info.getTestMethod().orElseThrow().getName() + ":";
-	}
-
-	private String key(String name) {
-		return this.prefix + name;
-	}
-
-	private static byte[] bytes(String s) {
-		return s.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(byte[] b) {
-		return (b != null) ? new String(b, StandardCharsets.UTF_8) : null;
 	}
 
 	private static byte[] getBytes(String key) throws Exception {
@@ -447,7 +425,6 @@ class XmemcachedBinaryIntegrationTests {
 		public Integer decode(net.rubyeye.xmemcached.transcoders.CachedData data) {
 			return data.getFlag();
 		}
-
 
 	}
 

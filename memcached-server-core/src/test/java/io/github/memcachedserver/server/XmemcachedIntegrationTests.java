@@ -14,9 +14,7 @@ import net.rubyeye.xmemcached.exception.MemcachedClientException;
 import net.rubyeye.xmemcached.exception.MemcachedServerException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * sockets elsewhere.
  */
 @Timeout(30)
-class XmemcachedIntegrationTests {
+class XmemcachedIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.XmemBytes BYTES = new TestClients.XmemBytes(0);
 
@@ -43,8 +41,6 @@ class XmemcachedIntegrationTests {
 	private static MemcachedServer server;
 
 	private static MemcachedClient client;
-
-	private String prefix;
 
 	@BeforeAll
 	static void startServer() {
@@ -61,15 +57,6 @@ class XmemcachedIntegrationTests {
 		if (server != null) {
 			server.stop();
 		}
-	}
-
-	@BeforeEach
-	void keyPrefix(TestInfo info) {
-		this.prefix = info.getTestMethod().orElseThrow().getName() + ":";
-	}
-
-	private String key(String name) {
-		return this.prefix + name;
 	}
 
 	@Test
