@@ -1,6 +1,7 @@
 package io.github.memcachedserver.handler;
 
 import java.net.SocketAddress;
+import java.security.Principal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,7 +23,7 @@ public final class Session {
 
 	private final Map<String, Object> attributes = new ConcurrentHashMap<>();
 
-	private volatile @Nullable String principal;
+	private volatile @Nullable Principal principal;
 
 	/**
 	 * Creates a session.
@@ -70,18 +71,20 @@ public final class Session {
 	}
 
 	/**
-	 * Returns the authenticated principal's name.
-	 * @return the principal, or {@code null} while unauthenticated
+	 * Returns who the connection authenticated as, when the server requires authentication
+	 * (see {@code MemcachedServerBuilder#authenticator}).
+	 * @return the principal the authenticator returned, or {@code null} while
+	 * unauthenticated or when the server does not authenticate
 	 */
-	public @Nullable String principal() {
+	public @Nullable Principal principal() {
 		return this.principal;
 	}
 
 	/**
-	 * Sets the authenticated principal's name.
+	 * Sets who the connection authenticated as.
 	 * @param principal the principal
 	 */
-	public void setPrincipal(@Nullable String principal) {
+	public void setPrincipal(@Nullable Principal principal) {
 		this.principal = principal;
 	}
 

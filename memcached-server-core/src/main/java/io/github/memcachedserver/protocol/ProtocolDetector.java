@@ -23,19 +23,23 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 
 	private final TextProtocolLimits limits;
 
+	private final boolean sasl;
+
 	/**
 	 * Creates a detector for one connection.
 	 * @param limits the limits for whichever decoder is chosen
+	 * @param sasl whether a binary connection may use SASL (authentication is on)
 	 */
-	public ProtocolDetector(TextProtocolLimits limits) {
+	public ProtocolDetector(TextProtocolLimits limits, boolean sasl) {
 		this.limits = limits;
+		this.sasl = sasl;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object message) {
 		if (message instanceof ByteBuf bytes && bytes.isReadable()) {
 			boolean binary = (bytes.getByte(bytes.readerIndex()) & 0xff) == Opcodes.REQUEST_MAGIC;
-			ChannelHandler decoder = binary ? new BinaryCommandDecoder(this.limits.maxItemSize())
+			ChannelHandler decoder = binary ? new BinaryCommandDecoder(this.limits.maxItemSize(), this.sasl)
 					: new TextCommandDecoder(this.limits);
 			ctx.pipeline().addAfter(ctx.name(), DECODER_NAME, decoder);
 			ctx.pipeline().remove(this);

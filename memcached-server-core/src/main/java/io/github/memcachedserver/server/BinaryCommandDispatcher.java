@@ -21,6 +21,7 @@ import io.github.memcachedserver.protocol.binary.BinaryResponses;
 import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -51,9 +52,13 @@ final class BinaryCommandDispatcher {
 
 	private final MemcachedServerObserver observer;
 
+	private final @Nullable ConnectionAuthentication authentication;
+
 	BinaryCommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			String version, Duration handlerTimeout, MemcachedServerObserver observer) {
+			String version, Duration handlerTimeout, MemcachedServerObserver observer,
+			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
+		this.authentication = authentication;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.version = version;
@@ -65,6 +70,9 @@ final class BinaryCommandDispatcher {
 	 * Answers a request refused while it was framed.
 	 */
 	Mono<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
+		if (unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
+			return refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator);
+		}
 		if (rejection.closeConnection()) {
 			connection.closeAfterResponse();
 		}
@@ -86,6 +94,9 @@ final class BinaryCommandDispatcher {
 	 * @return the answer, empty when a quiet request succeeded
 	 */
 	Mono<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
+		if (unauthenticated(request.command(), connection)) {
+			return refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator);
+		}
 		long start = System.nanoTime();
 		String[] result = { "ok" };
 		Mono<ByteBuf> answer;
@@ -99,6 +110,22 @@ final class BinaryCommandDispatcher {
 			result[0] = "error";
 			return Mono.just(failure(ex, request, connection, allocator));
 		}).doOnSuccess((ignored) -> this.observer.commandCompleted(request.name(), result[0], System.nanoTime() - start));
+	}
+
+	private boolean unauthenticated(int command, ClientConnection connection) {
+		return this.authentication != null && connection.session().principal() == null
+				&& !ConnectionAuthentication.allowedBeforeAuthentication(command);
+	}
+
+	/** memcached answers an unauthenticated request "Auth failure." and hangs up. */
+	private Mono<ByteBuf> refuseUnauthenticated(int opcode, int opaque, ClientConnection connection,
+			ByteBufAllocator allocator) {
+		connection.closeAfterResponse();
+		this.observer.commandCompleted(Opcodes.name(Opcodes.plain(opcode)), "unauthenticated", 0);
+		// hidden from concatMap's scalar shortcut, which would release the answer a second time
+		// when the connection closes right after it
+		return Mono.fromSupplier(() -> BinaryResponses.error(allocator, opcode, opaque, Opcodes.STATUS_AUTH_ERROR))
+			.hide();
 	}
 
 	private Mono<ByteBuf> execute(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator,
@@ -130,6 +157,8 @@ final class BinaryCommandDispatcher {
 				yield this.handlerTimeout.guard(this.handler.flushAll(session, delay))
 					.then(Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0)));
 			}
+			case Opcodes.SASL_LIST_MECHS, Opcodes.SASL_AUTH, Opcodes.SASL_STEP ->
+				this.authentication.sasl(request, connection, allocator);
 			case Opcodes.NOOP -> Mono.fromSupplier(() -> BinaryResponses.success(allocator, request, 0));
 			case Opcodes.VERSION -> Mono.fromSupplier(() -> {
 				byte[] body = this.version.getBytes(StandardCharsets.US_ASCII);

@@ -18,6 +18,9 @@ final class ClientConnection {
 
 	private @Nullable OutboundBacklogGuard backlog;
 
+	/** The challenge of a SASL exchange in progress, answered by the next SASL step. */
+	private @Nullable String saslChallenge;
+
 	ClientConnection(Session session, long now) {
 		this.session = session;
 		this.lastCommandAt = now;
@@ -56,6 +59,16 @@ final class ClientConnection {
 
 	long lastCommandAt() {
 		return this.lastCommandAt;
+	}
+
+	@Nullable String takeSaslChallenge() {
+		String challenge = this.saslChallenge;
+		this.saslChallenge = null;
+		return challenge;
+	}
+
+	void saslChallenge(String challenge) {
+		this.saslChallenge = challenge;
 	}
 
 }

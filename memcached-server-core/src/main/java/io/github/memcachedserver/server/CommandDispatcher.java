@@ -62,9 +62,13 @@ final class CommandDispatcher {
 
 	private final MemcachedServerObserver observer;
 
+	private final @Nullable ConnectionAuthentication authentication;
+
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			Duration handlerTimeout, MemcachedServerObserver observer) {
+			Duration handlerTimeout, MemcachedServerObserver observer,
+			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
+		this.authentication = authentication;
 		this.observer = observer;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
@@ -79,6 +83,10 @@ final class CommandDispatcher {
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
 	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+		if (this.authentication != null && connection.session().principal() == null) {
+			return this.authentication.text(command, connection.session(), allocator)
+				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
+		}
 		long start = System.nanoTime();
 		Outcome outcome = new Outcome();
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {

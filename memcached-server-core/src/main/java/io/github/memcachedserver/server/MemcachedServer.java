@@ -29,7 +29,6 @@ import io.github.memcachedserver.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.protocol.text.TextProtocolLimits;
 import io.github.memcachedserver.protocol.text.TextResponses;
-import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -38,6 +37,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -72,10 +72,10 @@ public final class MemcachedServer {
 	/** The version answered to {@code version}: the memcached release whose protocol we serve. */
 	public static final String DEFAULT_VERSION = "1.6.18";
 
-	/** The default cap on answer bytes queued for one connection, see {@link Builder#maxOutboundBytes(int)}. */
+	/** The default cap on answer bytes queued for one connection, see {@link MemcachedServerBuilder#maxOutboundBytes(int)}. */
 	public static final int DEFAULT_MAX_OUTBOUND_BYTES = 1024 * 1024;
 
-	/** The default grace period for a client that reads none of its answers, see {@link Builder#outboundStallTimeout(Duration)}. */
+	/** The default grace period for a client that reads none of its answers, see {@link MemcachedServerBuilder#outboundStallTimeout(Duration)}. */
 	public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(10);
 
 	private final MemcachedCommandHandler handler;
@@ -115,6 +115,10 @@ public final class MemcachedServer {
 
 	private final MemcachedServerObserver observer;
 
+	private final @Nullable SslContext tls;
+
+	private final boolean authenticationRequired;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -127,7 +131,7 @@ public final class MemcachedServer {
 	 */
 	private static final Object END_OF_COMMANDS = new Object();
 
-	private MemcachedServer(Builder builder) {
+	MemcachedServer(MemcachedServerBuilder builder) {
 		this.handler = builder.handler;
 		this.initialAddresses = List.copyOf(builder.addresses);
 		this.limits = TextProtocolLimits.DEFAULTS.withMaxItemSize(builder.maxItemSize);
@@ -140,22 +144,26 @@ public final class MemcachedServer {
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
 		this.observer = builder.observer;
+		this.tls = builder.tls;
+		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
-				builder.maxItemSize, this.idleTimeout.toSeconds());
+				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
+		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
+				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;
 		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout,
-				builder.observer);
+				builder.observer, authentication);
 		this.binaryDispatcher = new BinaryCommandDispatcher(this.handler, this.statistics, statsReport, builder.version,
-				builder.handlerTimeout, builder.observer);
+				builder.handlerTimeout, builder.observer, authentication);
 	}
 
 	/**
 	 * Starts configuring a server.
 	 * @return a builder
 	 */
-	public static Builder builder() {
-		return new Builder();
+	public static MemcachedServerBuilder builder() {
+		return new MemcachedServerBuilder();
 	}
 
 	/**
@@ -189,19 +197,35 @@ public final class MemcachedServer {
 	}
 
 	/**
-	 * Opens one more listener on a running server.
+	 * Opens one more listener on a running server, over TLS when the server was built with
+	 * {@link MemcachedServerBuilder#tls(SslContext)}.
 	 * @param address where to listen
 	 * @return the bound address (with the actual port when 0 was asked for)
 	 * @throws MemcachedServerException when the address cannot be bound
 	 */
-	public synchronized SocketAddress open(ListenAddress address) {
-		if (this.tcpServer == null) {
+	public SocketAddress open(ListenAddress address) {
+		return open(address, this.tls);
+	}
+
+	/**
+	 * Opens one more listener on a running server, with its own choice of TLS.
+	 * @param address where to listen
+	 * @param tls a server-side TLS context for this listener, or {@code null} for plain TCP
+	 * @return the bound address (with the actual port when 0 was asked for)
+	 * @throws MemcachedServerException when the address cannot be bound
+	 */
+	public synchronized SocketAddress open(ListenAddress address, @Nullable SslContext tls) {
+		TcpServer tcp = this.tcpServer;
+		if (tcp == null) {
 			throw new IllegalStateException("Server is not started");
+		}
+		if (tls != null) {
+			tcp = tcp.secure((spec) -> spec.sslContext(tls));
 		}
 		DisposableServer server;
 		try {
 			removeStaleSocketFile(address);
-			server = this.tcpServer.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
+			server = tcp.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
@@ -414,7 +438,7 @@ public final class MemcachedServer {
 
 	private void configureConnection(Connection connection) {
 		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
-		connection.addHandlerLast("memcached-protocol-detector", new ProtocolDetector(this.limits));
+		connection.addHandlerLast("memcached-protocol-detector", new ProtocolDetector(this.limits, this.authenticationRequired));
 		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		connection.addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
@@ -525,253 +549,5 @@ public final class MemcachedServer {
 		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
-	/**
-	 * Configures a {@link MemcachedServer}.
-	 */
-	public static final class Builder {
-
-		private MemcachedCommandHandler handler;
-
-		private final List<ListenAddress> addresses = new ArrayList<>();
-
-		private int maxConnections = 1024;
-
-		private Duration idleTimeout = Duration.ZERO;
-
-		private int threads = Runtime.getRuntime().availableProcessors();
-
-		private int maxItemSize = ConcurrentMapMemcachedStore.DEFAULT_MAX_ITEM_SIZE;
-
-		private String version = DEFAULT_VERSION;
-
-		private Duration handlerTimeout = Duration.ZERO;
-
-		private int maxInFlightCommands = 32;
-
-		private int maxOutboundBytes = DEFAULT_MAX_OUTBOUND_BYTES;
-
-		private Duration outboundStallTimeout = DEFAULT_OUTBOUND_STALL_TIMEOUT;
-
-		private boolean flushAllEnabled = true;
-
-		private boolean statsEnabled = true;
-
-		private boolean verbosityEnabled = true;
-
-		private MemcachedServerObserver observer = MemcachedServerObserver.NONE;
-
-		private Builder() {
-		}
-
-		/**
-		 * Sets the handler that serves every command; without one, a
-		 * {@link ConcurrentMapMemcachedStore} with default limits does.
-		 * @param handler the handler
-		 * @return this builder
-		 */
-		public Builder handler(MemcachedCommandHandler handler) {
-			this.handler = handler;
-			return this;
-		}
-
-		/**
-		 * Adds a listener address; without any, the server listens on 127.0.0.1:11211.
-		 * @param address the address
-		 * @return this builder
-		 */
-		public Builder listen(ListenAddress address) {
-			this.addresses.add(address);
-			return this;
-		}
-
-		/**
-		 * Adds a listener address in text form, see {@link ListenAddress#parse(String)}.
-		 * @param address the address
-		 * @return this builder
-		 */
-		public Builder listen(String address) {
-			return listen(ListenAddress.parse(address));
-		}
-
-		/**
-		 * Sets the connection limit, like {@code memcached -c}; clients over it are answered
-		 * {@code ERROR Too many open connections} and disconnected.
-		 * @param maxConnections the limit
-		 * @return this builder
-		 */
-		public Builder maxConnections(int maxConnections) {
-			if (maxConnections < 1) {
-				throw new IllegalArgumentException("'maxConnections' must be positive");
-			}
-			this.maxConnections = maxConnections;
-			return this;
-		}
-
-		/**
-		 * Sets how long a connection may stay silent before it is closed, like
-		 * {@code memcached -o idle_timeout}; zero for never.
-		 * @param idleTimeout the timeout
-		 * @return this builder
-		 */
-		public Builder idleTimeout(Duration idleTimeout) {
-			if (idleTimeout.isNegative()) {
-				throw new IllegalArgumentException("'idleTimeout' must not be negative");
-			}
-			this.idleTimeout = idleTimeout;
-			return this;
-		}
-
-		/**
-		 * Sets the number of event-loop threads, like {@code memcached -t}.
-		 * @param threads the thread count
-		 * @return this builder
-		 */
-		public Builder threads(int threads) {
-			if (threads < 1) {
-				throw new IllegalArgumentException("'threads' must be positive");
-			}
-			this.threads = threads;
-			return this;
-		}
-
-		/**
-		 * Sets the largest item the protocol accepts, like {@code memcached -I}; larger
-		 * values are refused before they are read. Applies to the default store too.
-		 * @param maxItemSize the size in bytes
-		 * @return this builder
-		 */
-		public Builder maxItemSize(int maxItemSize) {
-			this.maxItemSize = maxItemSize;
-			return this;
-		}
-
-		/**
-		 * Sets how long a handler may take to answer one command before the client gets
-		 * {@code SERVER_ERROR handler timed out} (the connection stays open); zero for no limit.
-		 * @param handlerTimeout the timeout
-		 * @return this builder
-		 */
-		public Builder handlerTimeout(Duration handlerTimeout) {
-			if (handlerTimeout.isNegative()) {
-				throw new IllegalArgumentException("'handlerTimeout' must not be negative");
-			}
-			this.handlerTimeout = handlerTimeout;
-			return this;
-		}
-
-		/**
-		 * Sets how many decoded commands one connection may have waiting for their answers;
-		 * beyond it the server stops reading from that client until answers catch up.
-		 * @param maxInFlightCommands the limit
-		 * @return this builder
-		 */
-		public Builder maxInFlightCommands(int maxInFlightCommands) {
-			if (maxInFlightCommands < 1) {
-				throw new IllegalArgumentException("'maxInFlightCommands' must be positive");
-			}
-			this.maxInFlightCommands = maxInFlightCommands;
-			return this;
-		}
-
-		/**
-		 * Sets how many answer bytes one connection may keep queued for a client that does not
-		 * read them. Above it the connection runs no further command (so the server stops
-		 * reading from that client) until the backlog falls below half of it; an answer that
-		 * is larger than the cap on its own still goes out whole.
-		 * @param maxOutboundBytes the cap in bytes (default 1 MiB)
-		 * @return this builder
-		 * @see #outboundStallTimeout(Duration)
-		 */
-		public Builder maxOutboundBytes(int maxOutboundBytes) {
-			if (maxOutboundBytes < 1024) {
-				throw new IllegalArgumentException("'maxOutboundBytes' must be at least 1024");
-			}
-			this.maxOutboundBytes = maxOutboundBytes;
-			return this;
-		}
-
-		/**
-		 * Sets how long a client may leave more than {@link #maxOutboundBytes(int)} of its
-		 * answers unread, taking none of them, before the server closes its connection; zero
-		 * to keep such clients (their memory stays bounded by the cap).
-		 * @param outboundStallTimeout the grace period (default 10 seconds)
-		 * @return this builder
-		 */
-		public Builder outboundStallTimeout(Duration outboundStallTimeout) {
-			if (outboundStallTimeout.isNegative()) {
-				throw new IllegalArgumentException("'outboundStallTimeout' must not be negative");
-			}
-			this.outboundStallTimeout = outboundStallTimeout;
-			return this;
-		}
-
-		/**
-		 * Sets whether clients may run {@code flush_all}; when not, it is answered
-		 * {@code CLIENT_ERROR flush_all not allowed}, like {@code memcached -F}.
-		 * @param flushAllEnabled whether {@code flush_all} runs (default {@code true})
-		 * @return this builder
-		 */
-		public Builder flushAllEnabled(boolean flushAllEnabled) {
-			this.flushAllEnabled = flushAllEnabled;
-			return this;
-		}
-
-		/**
-		 * Sets whether clients may run {@code stats} (every group, {@code stats reset}
-		 * included); when not, it is answered {@code CLIENT_ERROR stats not allowed}.
-		 * @param statsEnabled whether {@code stats} runs (default {@code true})
-		 * @return this builder
-		 */
-		public Builder statsEnabled(boolean statsEnabled) {
-			this.statsEnabled = statsEnabled;
-			return this;
-		}
-
-		/**
-		 * Sets whether clients may run {@code verbosity}; when not, it is answered
-		 * {@code CLIENT_ERROR verbosity not allowed}.
-		 * @param verbosityEnabled whether {@code verbosity} runs (default {@code true})
-		 * @return this builder
-		 */
-		public Builder verbosityEnabled(boolean verbosityEnabled) {
-			this.verbosityEnabled = verbosityEnabled;
-			return this;
-		}
-
-		/**
-		 * Sets who is told about every answered command (for metrics).
-		 * @param observer the observer
-		 * @return this builder
-		 */
-		public Builder observer(MemcachedServerObserver observer) {
-			this.observer = observer;
-			return this;
-		}
-
-		/**
-		 * Sets the version string answered to {@code version}.
-		 * @param version the version
-		 * @return this builder
-		 */
-		public Builder version(String version) {
-			this.version = version;
-			return this;
-		}
-
-		/**
-		 * Builds the server (not started).
-		 * @return the server
-		 */
-		public MemcachedServer build() {
-			if (this.handler == null) {
-				this.handler = ConcurrentMapMemcachedStore.builder().maxItemSize(this.maxItemSize).build();
-			}
-			if (this.addresses.isEmpty()) {
-				this.addresses.add(ListenAddress.tcp("127.0.0.1", ListenAddress.DEFAULT_PORT));
-			}
-			return new MemcachedServer(this);
-		}
-
-	}
 
 }

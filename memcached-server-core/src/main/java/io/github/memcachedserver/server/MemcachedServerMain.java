@@ -28,7 +28,7 @@ public final class MemcachedServerMain {
 		String hosts = "127.0.0.1";
 		long megabytes = 64;
 		int maxItemSize = ConcurrentMapMemcachedStore.DEFAULT_MAX_ITEM_SIZE;
-		MemcachedServer.Builder builder = MemcachedServer.builder();
+		MemcachedServerBuilder builder = MemcachedServer.builder();
 		for (int i = 0; i < args.length; i++) {
 			String flag = args[i];
 			String value = (i + 1 < args.length) ? args[++i] : usage("missing value for " + flag);

@@ -8,6 +8,8 @@ package io.github.memcachedserver.server;
  * @param threads the event-loop threads
  * @param maxItemSize the largest item accepted
  * @param idleTimeoutSeconds seconds of inactivity before a connection is closed, 0 for never
+ * @param authentication whether connections must authenticate
  */
-record ServerSettings(String version, int maxConnections, int threads, int maxItemSize, long idleTimeoutSeconds) {
+record ServerSettings(String version, int maxConnections, int threads, int maxItemSize, long idleTimeoutSeconds,
+		boolean authentication) {
 }

@@ -54,6 +54,10 @@ public final class ServerStatistics {
 
 	final LongAdder storeTooLarge = new LongAdder();
 
+	final LongAdder authCmds = new LongAdder();
+
+	final LongAdder authErrors = new LongAdder();
+
 	final LongAdder bytesRead = new LongAdder();
 
 	final LongAdder bytesWritten = new LongAdder();

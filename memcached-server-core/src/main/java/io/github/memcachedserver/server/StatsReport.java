@@ -137,6 +137,8 @@ final class StatsReport {
 		out.accept("touch_hits", s.touchHits.sum());
 		out.accept("touch_misses", s.touchMisses.sum());
 		out.accept("store_too_large", s.storeTooLarge.sum());
+		out.accept("auth_cmds", s.authCmds.sum());
+		out.accept("auth_errors", s.authErrors.sum());
 		out.accept("bytes_read", s.bytesRead.sum());
 		out.accept("bytes_written", s.bytesWritten.sum());
 		if (this.store != null) {
@@ -162,6 +164,8 @@ final class StatsReport {
 		out.accept("num_threads", this.settings.threads());
 		out.accept("cas_enabled", "yes");
 		out.accept("binding_protocol", "ascii");
+		out.accept("auth_enabled_sasl", this.settings.authentication() ? "yes" : "no");
+		out.accept("auth_enabled_ascii", this.settings.authentication() ? "yes" : "no");
 		out.accept("item_size_max", this.settings.maxItemSize());
 		out.accept("flush_enabled", "yes");
 		out.accept("idle_timeout", this.settings.idleTimeoutSeconds());

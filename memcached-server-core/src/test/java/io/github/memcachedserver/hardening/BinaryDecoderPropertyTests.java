@@ -128,7 +128,7 @@ class BinaryDecoderPropertyTests {
 		int opcode = packet[1] & 0xff;
 		int key = ((packet[2] & 0xff) << 8) | (packet[3] & 0xff);
 		int command = Opcodes.plain(opcode);
-		if (!Opcodes.isKnown(command) || key > 250) {
+		if (!Opcodes.isKnown(command, false) || key > 250) {
 			return false;
 		}
 		boolean keyless = command == Opcodes.QUIT || command == Opcodes.NOOP || command == Opcodes.VERSION
@@ -146,7 +146,7 @@ class BinaryDecoderPropertyTests {
 
 	private static List<Object> decode(byte[] input, List<byte[]> chunks) {
 		return assertTimeoutPreemptively(PER_TRY, () -> {
-			EmbeddedChannel channel = new EmbeddedChannel(new BinaryCommandDecoder(MAX_ITEM_SIZE));
+			EmbeddedChannel channel = new EmbeddedChannel(new BinaryCommandDecoder(MAX_ITEM_SIZE, false));
 			List<ByteBuf> written = new ArrayList<>();
 			List<Object> decoded = new ArrayList<>();
 			for (byte[] chunk : chunks) {
@@ -202,7 +202,7 @@ class BinaryDecoderPropertyTests {
 	/** The length rules of memcached-protocol-binary.txt (as memcached 1.6 enforces them). */
 	private static void assertRequest(BinaryRequest request) {
 		int command = request.command();
-		assertThat(Opcodes.isKnown(command)).as("known opcode 0x%x", request.opcode()).isTrue();
+		assertThat(Opcodes.isKnown(command, false)).as("known opcode 0x%x", request.opcode()).isTrue();
 		assertThat(command).isEqualTo(Opcodes.plain(request.opcode()));
 		assertThat(request.quiet()).isEqualTo(command != request.opcode());
 		Key key = request.key();

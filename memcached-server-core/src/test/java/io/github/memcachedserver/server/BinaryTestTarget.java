@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.memcachedserver.auth.MemcachedAuthenticator;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 
 /**
@@ -38,9 +39,18 @@ final class BinaryTestTarget implements AutoCloseable {
 		if (memcached != null && !memcached.isEmpty()) {
 			return startMemcached(memcached);
 		}
+		return start(null);
+	}
+
+	/** Our server, requiring authentication when an authenticator is given. */
+	static BinaryTestTarget start(MemcachedAuthenticator authenticator) {
 		AdjustableClock clock = AdjustableClock.startingNow();
 		ConcurrentMapMemcachedStore store = ConcurrentMapMemcachedStore.builder().clock(clock).build();
-		MemcachedServer server = MemcachedServer.builder().handler(store).listen(ListenAddress.parse("127.0.0.1:0")).build();
+		MemcachedServer server = MemcachedServer.builder()
+			.handler(store)
+			.authenticator(authenticator)
+			.listen(ListenAddress.parse("127.0.0.1:0"))
+			.build();
 		server.start();
 		return new BinaryTestTarget(server, null, server.port(), clock);
 	}

@@ -58,7 +58,7 @@ class ServerFeaturesIntegrationTests {
 	}
 
 	private MemcachedServer start(MemcachedCommandHandler handler, ListenAddress... addresses) {
-		MemcachedServer.Builder builder = MemcachedServer.builder().handler(handler);
+		MemcachedServerBuilder builder = MemcachedServer.builder().handler(handler);
 		for (ListenAddress address : addresses) {
 			builder.listen(address);
 		}

@@ -37,9 +37,9 @@ class SpymemcachedBinaryIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.SpyBytes BYTES = new TestClients.SpyBytes(0);
 
-	private static BinaryTestTarget target;
+	static BinaryTestTarget target;
 
-	private static MemcachedClient client;
+	static MemcachedClient client;
 
 	@BeforeAll
 	static void start() {

@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
+import net.rubyeye.xmemcached.auth.AuthInfo;
 import net.rubyeye.xmemcached.command.TextCommandFactory;
 import net.rubyeye.xmemcached.transcoders.CompressionMode;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.auth.AuthDescriptor;
 
 /**
  * Builds real memcached clients in text (ASCII) or binary protocol mode, and byte-exact transcoders so
@@ -43,9 +46,21 @@ final class TestClients {
 	}
 
 	static MemcachedClient spymemcached(InetSocketAddress address, ConnectionFactoryBuilder.Protocol protocol) {
+		return spymemcached(address, protocol, null);
+	}
+
+	/** spymemcached in binary protocol mode, authenticating with SASL as the descriptor says. */
+	static MemcachedClient spymemcachedSasl(int port, AuthDescriptor credentials) {
+		return spymemcached(new InetSocketAddress("127.0.0.1", port), ConnectionFactoryBuilder.Protocol.BINARY,
+				credentials);
+	}
+
+	private static MemcachedClient spymemcached(InetSocketAddress address, ConnectionFactoryBuilder.Protocol protocol,
+			AuthDescriptor credentials) {
 		ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder().setProtocol(protocol)
 			.setOpTimeout(OPERATION_TIMEOUT_MILLIS)
 			.setFailureMode(FailureMode.Retry)
+			.setAuthDescriptor(credentials)
 			.setDaemon(true);
 		try {
 			MemcachedClient client = new MemcachedClient(factory.build(), List.of(address));
@@ -59,11 +74,15 @@ final class TestClients {
 
 	/** spymemcached connects in the background; wait so no test races its first connect. */
 	private static void awaitConnected(MemcachedClient client) {
+		awaitConnected(() -> client.getAvailableServers().isEmpty(), client::shutdown, "spymemcached");
+	}
+
+	private static void awaitConnected(BooleanSupplier noServer, Runnable shutdown, String name) {
 		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-		while (client.getAvailableServers().isEmpty()) {
+		while (noServer.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
-				client.shutdown();
-				throw new IllegalStateException("spymemcached did not connect within 5 seconds");
+				shutdown.run();
+				throw new IllegalStateException(name + " did not connect within 5 seconds");
 			}
 			try {
 				Thread.sleep(5);
@@ -86,7 +105,28 @@ final class TestClients {
 
 	static net.rubyeye.xmemcached.MemcachedClient xmemcached(int port,
 			net.rubyeye.xmemcached.CommandFactory commandFactory) {
-		XMemcachedClientBuilder builder = new XMemcachedClientBuilder(List.of(new InetSocketAddress("127.0.0.1", port)));
+		return xmemcached(port, commandFactory, null);
+	}
+
+	/** xmemcached in binary protocol mode, authenticating with SASL as the credentials say. */
+	static net.rubyeye.xmemcached.MemcachedClient xmemcachedSasl(int port, AuthInfo credentials) {
+		net.rubyeye.xmemcached.MemcachedClient client = xmemcached(port,
+				new net.rubyeye.xmemcached.command.BinaryCommandFactory(), credentials);
+		// xmemcached offers the connection to commands only once its login has finished
+		awaitConnected(() -> client.getAvailableServers().isEmpty(), () -> shutdown(client), "xmemcached");
+		return client;
+	}
+
+	private static net.rubyeye.xmemcached.MemcachedClient xmemcached(int port,
+			net.rubyeye.xmemcached.CommandFactory commandFactory, AuthInfo credentials) {
+		// xmemcached finds a connection's credentials by the host name of its peer address, which
+		// it resolves from the IP: name the server as that reverse lookup does (127.0.0.1 -> localhost)
+		InetSocketAddress address = (credentials != null) ? new InetSocketAddress("localhost", port)
+				: new InetSocketAddress("127.0.0.1", port);
+		XMemcachedClientBuilder builder = new XMemcachedClientBuilder(List.of(address));
+		if (credentials != null) {
+			builder.addAuthInfo(address, credentials);
+		}
 		builder.setCommandFactory(commandFactory);
 		builder.setConnectionPoolSize(1);
 		builder.setOpTimeout(OPERATION_TIMEOUT_MILLIS);

@@ -43,9 +43,9 @@ class XmemcachedBinaryIntegrationTests extends ClientWorkout {
 
 	private static final TestClients.XmemBytes BYTES = new TestClients.XmemBytes(0);
 
-	private static BinaryTestTarget target;
+	static BinaryTestTarget target;
 
-	private static MemcachedClient client;
+	static MemcachedClient client;
 
 	@BeforeAll
 	static void start() {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -52,7 +53,7 @@ public final class MemcachedServerAutoConfiguration {
 	MemcachedServer memcachedServer(MemcachedServerProperties properties, MemcachedHandlerRegistry handlers,
 			ObjectProvider<MemcachedServerCustomizer> customizers) {
 		MemcachedPropertiesValidator.validate(properties);
-		MemcachedServer.Builder builder = MemcachedServer.builder()
+		MemcachedServerBuilder builder = MemcachedServer.builder()
 			.handler(handlers.rootHandler())
 			.maxConnections(properties.getMaxConnections())
 			.threads(properties.getThreads())

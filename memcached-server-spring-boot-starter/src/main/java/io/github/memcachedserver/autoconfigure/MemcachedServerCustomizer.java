@@ -1,6 +1,7 @@
 package io.github.memcachedserver.autoconfigure;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 
 /**
  * Customizes the {@link MemcachedServer} the auto-configuration builds; applied in
@@ -15,6 +16,6 @@ public interface MemcachedServerCustomizer {
 	 * Customizes the builder.
 	 * @param builder the server builder
 	 */
-	void customize(MemcachedServer.Builder builder);
+	void customize(MemcachedServerBuilder builder);
 
 }

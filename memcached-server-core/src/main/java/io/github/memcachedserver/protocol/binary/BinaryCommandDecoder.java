@@ -27,6 +27,9 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 
 	private static final int KEY_MAX_LENGTH = 250;
 
+	/** memcached's limit on a SASL mechanism name, sent as the key. */
+	private static final int SASL_MECHANISM_MAX_LENGTH = 32;
+
 	private enum State {
 
 		HEADER, BODY, VALUE, SWALLOW, CLOSED
@@ -34,6 +37,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	}
 
 	private final int maxItemSize;
+
+	private final boolean sasl;
 
 	private State state = State.HEADER;
 
@@ -62,9 +67,11 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	/**
 	 * Creates a decoder for one connection.
 	 * @param maxItemSize the largest item accepted, counted as memcached counts it
+	 * @param sasl whether the SASL requests are served (authentication is on)
 	 */
-	public BinaryCommandDecoder(int maxItemSize) {
+	public BinaryCommandDecoder(int maxItemSize, boolean sasl) {
 		this.maxItemSize = maxItemSize;
+		this.sasl = sasl;
 	}
 
 	@Override
@@ -127,7 +134,7 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			return false;
 		}
 		int command = Opcodes.plain(this.opcode);
-		if (!Opcodes.isKnown(command)) {
+		if (!Opcodes.isKnown(command, this.sasl)) {
 			// memcached discards a whole body length after the extras and key it already read
 			return swallow(this.bodyLength, reject(Opcodes.STATUS_UNKNOWN_COMMAND, false, null), out);
 		}
@@ -135,7 +142,11 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			close(in, out, reject(Opcodes.STATUS_INVALID_ARGUMENTS, true, null));
 			return false;
 		}
-		if (command == Opcodes.SET || command == Opcodes.ADD || command == Opcodes.REPLACE
+		boolean saslExchange = command == Opcodes.SASL_AUTH || command == Opcodes.SASL_STEP;
+		if (saslExchange && this.keyLength > SASL_MECHANISM_MAX_LENGTH) {
+			return swallow(this.bodyLength - this.keyLength, reject(Opcodes.STATUS_INVALID_ARGUMENTS, false, null), out);
+		}
+		if (saslExchange || command == Opcodes.SET || command == Opcodes.ADD || command == Opcodes.REPLACE
 				|| command == Opcodes.APPEND || command == Opcodes.PREPEND) {
 			return startValue(command, out);
 		}
@@ -220,6 +231,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			case Opcodes.APPEND, Opcodes.PREPEND -> key > 0 && extras == 0;
 			case Opcodes.STAT -> extras == 0;
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> extras == 4 && key != 0;
+			case Opcodes.SASL_LIST_MECHS -> extras == 0 && key == 0 && body == 0;
+			case Opcodes.SASL_AUTH, Opcodes.SASL_STEP -> extras == 0 && key != 0;
 			default -> false;
 		};
 	}

@@ -73,6 +73,12 @@ public final class Opcodes {
 
 	public static final int GATQ = 0x1e;
 
+	public static final int SASL_LIST_MECHS = 0x20;
+
+	public static final int SASL_AUTH = 0x21;
+
+	public static final int SASL_STEP = 0x22;
+
 	public static final int GATK = 0x23;
 
 	public static final int GATKQ = 0x24;
@@ -96,6 +102,9 @@ public final class Opcodes {
 
 	/** Authentication required or refused; also memcached's answer to a disabled Flush. */
 	public static final int STATUS_AUTH_ERROR = 0x0020;
+
+	/** A SASL exchange goes on: the body is the server's challenge. */
+	public static final int STATUS_AUTH_CONTINUE = 0x0021;
 
 	/** A handler failed (memcached's internal error status). */
 	public static final int STATUS_INTERNAL_ERROR = 0x0084;
@@ -129,15 +138,17 @@ public final class Opcodes {
 	}
 
 	/**
-	 * Tells whether memcached 1.6 serves a plain opcode (without SASL, which answers
-	 * "unknown command" when authentication is off).
+	 * Tells whether memcached 1.6 serves a plain opcode.
 	 * @param opcode the plain opcode
+	 * @param sasl whether SASL authentication is on (when off, memcached answers its
+	 * requests "unknown command")
 	 * @return whether it is served
 	 */
-	public static boolean isKnown(int opcode) {
+	public static boolean isKnown(int opcode, boolean sasl) {
 		return switch (opcode) {
 			case GET, GETK, SET, ADD, REPLACE, DELETE, INCREMENT, DECREMENT, QUIT, FLUSH, NOOP, VERSION, APPEND,
 					PREPEND, STAT, TOUCH, GAT, GATK -> true;
+			case SASL_LIST_MECHS, SASL_AUTH, SASL_STEP -> sasl;
 			default -> false;
 		};
 	}
@@ -167,6 +178,9 @@ public final class Opcodes {
 			case TOUCH -> "touch";
 			case GAT -> "gat";
 			case GATK -> "gatk";
+			case SASL_LIST_MECHS -> "sasl_list_mechs";
+			case SASL_AUTH -> "sasl_auth";
+			case SASL_STEP -> "sasl_step";
 			default -> "unknown";
 		};
 	}
