@@ -46,14 +46,26 @@ public final class InMemoryAuthenticator implements MemcachedAuthenticator, Pass
 	}
 
 	/**
-	 * Reads a memcached auth file: one {@code user:password} per line, the password being
-	 * everything after the first colon; blank lines are skipped.
+	 * Creates an authenticator for the users of a memcached auth file.
 	 * @param file the file
 	 * @return the authenticator
 	 * @throws IOException when the file cannot be read
 	 * @throws IllegalArgumentException when a line is not {@code user:password}
+	 * @see #readAuthFile(Path)
 	 */
 	public static InMemoryAuthenticator fromAuthFile(Path file) throws IOException {
+		return of(readAuthFile(file));
+	}
+
+	/**
+	 * Reads a memcached auth file: one {@code user:password} per line, the password being
+	 * everything after the first colon; blank lines are skipped.
+	 * @param file the file
+	 * @return each user's password, in file order
+	 * @throws IOException when the file cannot be read
+	 * @throws IllegalArgumentException when a line is not {@code user:password}
+	 */
+	public static Map<String, String> readAuthFile(Path file) throws IOException {
 		List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
 		Map<String, String> passwords = new LinkedHashMap<>();
 		for (int i = 0; i < lines.size(); i++) {
@@ -68,7 +80,7 @@ public final class InMemoryAuthenticator implements MemcachedAuthenticator, Pass
 			}
 			passwords.put(line.substring(0, colon), line.substring(colon + 1));
 		}
-		return of(passwords);
+		return passwords;
 	}
 
 	@Override

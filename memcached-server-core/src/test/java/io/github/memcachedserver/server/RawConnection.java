@@ -54,6 +54,12 @@ final class RawConnection implements Closeable {
 		return new RawConnection(socket, socket.getInputStream(), socket.getOutputStream());
 	}
 
+	/** Talks over a socket connected elsewhere (e.g. a TLS socket). */
+	static RawConnection over(Socket socket) throws IOException {
+		socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+		return new RawConnection(socket, socket.getInputStream(), socket.getOutputStream());
+	}
+
 	static RawConnection open(int port) throws IOException {
 		return open(new InetSocketAddress("127.0.0.1", port));
 	}

@@ -3,18 +3,26 @@ package io.github.memcachedserver.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLException;
+
+import io.github.memcachedserver.auth.MemcachedAuthenticator;
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -25,7 +33,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *
  * @since 0.1.0
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "memcached.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MemcachedServerProperties.class)
 public final class MemcachedServerAutoConfiguration {
@@ -51,6 +59,7 @@ public final class MemcachedServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MemcachedServer memcachedServer(MemcachedServerProperties properties, MemcachedHandlerRegistry handlers,
+			ObjectProvider<MemcachedAuthenticator> authenticator, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<MemcachedServerCustomizer> customizers) {
 		MemcachedPropertiesValidator.validate(properties);
 		MemcachedServerBuilder builder = MemcachedServer.builder()
@@ -65,7 +74,10 @@ public final class MemcachedServerAutoConfiguration {
 			.flushAllEnabled(properties.isFlushAllEnabled())
 			.statsEnabled(properties.isStatsEnabled())
 			.verbosityEnabled(properties.isVerbosityEnabled())
-			.maxItemSize((int) properties.getMaxItemSize().toBytes());
+			.maxItemSize((int) properties.getMaxItemSize().toBytes())
+			// an authenticator bean wins over configured users
+			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))
+			.tls(tls(properties.getSsl(), sslBundles));
 		List<String> listen = properties.getListen();
 		for (int i = 0; i < listen.size(); i++) {
 			builder.listen(parse("memcached.server.listen[" + i + "]", listen.get(i)));
@@ -80,6 +92,24 @@ public final class MemcachedServerAutoConfiguration {
 		Duration shutdownTimeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
 				Duration.class, Duration.ofSeconds(30));
 		return new MemcachedServerLifecycle(server, environment, shutdownTimeout);
+	}
+
+	private static @Nullable SslContext tls(MemcachedServerProperties.Ssl ssl, ObjectProvider<SslBundles> sslBundles) {
+		String name = ssl.getBundle();
+		if (name == null) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException("memcached.server.ssl.bundle", name,
+					"no SSL bundles are configured (spring.ssl.bundle.*)");
+		}
+		try {
+			return SslBundleTls.serverContext(bundles.getBundle(name), ssl.getClientAuth());
+		}
+		catch (NoSuchSslBundleException | SSLException ex) {
+			throw new InvalidConfigurationPropertyValueException("memcached.server.ssl.bundle", name, ex.getMessage());
+		}
 	}
 
 	private static ListenAddress parse(String property, String value) {

@@ -1,8 +1,13 @@
 package io.github.memcachedserver.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -92,6 +97,16 @@ public class MemcachedServerProperties {
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
+
+	/**
+	 * Client authentication.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
+	 * TLS for every listener.
+	 */
+	private final Ssl ssl = new Ssl();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -201,6 +216,14 @@ public class MemcachedServerProperties {
 		return this.store;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	/**
 	 * Settings of the built-in store, used when the application defines no handler.
 	 */
@@ -219,6 +242,92 @@ public class MemcachedServerProperties {
 		public void setMemoryLimit(DataSize memoryLimit) {
 			this.memoryLimit = memoryLimit;
 		}
+
+	}
+
+	/**
+	 * Who may connect. With users (here or in a file) or a MemcachedAuthenticator bean,
+	 * every connection must log in: SASL (PLAIN, CRAM-MD5) on binary connections, a first
+	 * "set" whose value is "user password" on text ones (memcached's -S and -Y).
+	 */
+	public static class Auth {
+
+		/**
+		 * Users and their passwords.
+		 */
+		private Map<String, String> users = new LinkedHashMap<>();
+
+		/**
+		 * A memcached auth file (-Y): one "user:password" per line. Its users add to
+		 * "users".
+		 */
+		private @Nullable Path file;
+
+		public Map<String, String> getUsers() {
+			return this.users;
+		}
+
+		public void setUsers(Map<String, String> users) {
+			this.users = users;
+		}
+
+		public @Nullable Path getFile() {
+			return this.file;
+		}
+
+		public void setFile(@Nullable Path file) {
+			this.file = file;
+		}
+
+	}
+
+	/**
+	 * TLS settings, from a Spring Boot SSL bundle (spring.ssl.bundle.*).
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle holding the server's key and certificate (and, for client
+		 * certificates, the trusted ones). Every listener then speaks TLS only.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether clients must present a certificate the bundle's trust store accepts.
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/**
+	 * Client certificate policy.
+	 */
+	public enum ClientAuth {
+
+		/** No client certificate is asked for. */
+		NONE,
+
+		/** A client certificate is asked for; clients without one are served too. */
+		WANT,
+
+		/** A trusted client certificate is required. */
+		NEED
 
 	}
 
