@@ -1,8 +1,11 @@
 package io.github.memcachedserver.server;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import io.github.memcachedserver.auth.InMemoryAuthenticator;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 
 /**
@@ -39,6 +42,7 @@ public final class MemcachedServerMain {
 				case "-I" -> maxItemSize = Integer.parseInt(value);
 				case "-c" -> builder.maxConnections(Integer.parseInt(value));
 				case "-t" -> builder.threads(Integer.parseInt(value));
+				case "-Y" -> builder.authenticator(authFile(value));
 				default -> usage("unknown flag " + flag);
 			}
 		}
@@ -59,10 +63,20 @@ public final class MemcachedServerMain {
 		stopped.await();
 	}
 
+	private static InMemoryAuthenticator authFile(String path) {
+		try {
+			return InMemoryAuthenticator.fromAuthFile(Path.of(path));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			usage("cannot read auth file " + path + ": " + ex.getMessage());
+			return null;
+		}
+	}
+
 	private static String usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: MemcachedServerMain [-p port] [-l addr[,addr]] [-m megabytes] [-I item-size-bytes] "
-				+ "[-c max-connections] [-t threads]");
+				+ "[-c max-connections] [-t threads] [-Y authfile]");
 		System.exit(64);
 		return "";
 	}

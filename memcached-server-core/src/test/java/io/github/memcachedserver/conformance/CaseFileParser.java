@@ -59,6 +59,7 @@ final class CaseFileParser {
 					case "expect" -> current.expected.writeBytes(Escapes.decode(bytesText));
 					case "expect-closed" -> current.expectedClosed = parseYesNo(rest.strip());
 					case "ignore-stats" -> current.ignoredStats.addAll(List.of(rest.strip().split("\\s+")));
+					case "auth-user" -> current.authUser = rest.strip();
 					case "compare" -> {
 						if (!rest.strip().equals("stats")) {
 							throw new IllegalArgumentException("unknown compare mode " + rest.strip());
@@ -117,6 +118,8 @@ final class CaseFileParser {
 
 		final Set<String> ignoredStats = new TreeSet<>();
 
+		String authUser;
+
 		Builder(String file, int line, String name) {
 			if (name.isEmpty() || name.contains(" ")) {
 				throw new IllegalArgumentException("case names are one word: '" + name + "'");
@@ -165,7 +168,7 @@ final class CaseFileParser {
 			List<Integer> finalPauses = this.pauses;
 			if (this.split > 0) {
 				byte[] all = new DifferentialCase(this.file, this.line, this.name, this.writes, this.pauses, null,
-						null, null, false, Set.of())
+						null, null, false, Set.of(), null)
 					.request();
 				finalWrites = new ArrayList<>();
 				finalPauses = new ArrayList<>();
@@ -180,7 +183,7 @@ final class CaseFileParser {
 			return new DifferentialCase(this.file, this.line, this.name, List.copyOf(finalWrites),
 					List.copyOf(finalPauses), this.deviation,
 					(this.deviation != null) ? this.expected.toByteArray() : null, this.expectedClosed,
-					this.compareStats, Set.copyOf(this.ignoredStats));
+					this.compareStats, Set.copyOf(this.ignoredStats), this.authUser);
 		}
 
 	}

@@ -139,7 +139,7 @@ class TextProtocolDifferentialTests {
 	private static String runCase(DifferentialCase c, Path reference, String targetSpec, boolean ignoreDeviations) {
 		try {
 			ScriptRunner.Exchange ref;
-			try (MemcachedProcess memcached = MemcachedProcess.start(reference)) {
+			try (MemcachedProcess memcached = MemcachedProcess.start(reference, c.authUser())) {
 				ref = ScriptRunner.run(c, memcached.port(), new ScriptRunner.Quiet(ScriptRunner.QUIET_MILLIS));
 			}
 			if (Boolean.getBoolean("differential.dump")) {
@@ -155,7 +155,7 @@ class TextProtocolDifferentialTests {
 			ScriptRunner.Until until = c.compareStats() ? new ScriptRunner.Quiet(300)
 					: new ScriptRunner.Like(expected, expectedClosed);
 			ScriptRunner.Exchange ours;
-			try (TargetServer server = startTarget(targetSpec)) {
+			try (TargetServer server = startTarget(targetSpec, c.authUser())) {
 				ours = ScriptRunner.run(c, server.port(), until);
 			}
 			List<String> problems = compare(c, expected, expectedClosed, ours, ref);
@@ -177,11 +177,11 @@ class TextProtocolDifferentialTests {
 		}
 	}
 
-	private static TargetServer startTarget(String spec) {
+	private static TargetServer startTarget(String spec, String authUser) {
 		if (spec.equals("server")) {
-			return OurServer.start();
+			return OurServer.start(authUser);
 		}
-		return MemcachedProcess.start(Paths.get(spec));
+		return MemcachedProcess.start(Paths.get(spec), authUser);
 	}
 
 	private static List<String> compare(DifferentialCase c, byte[] expected, boolean expectedClosed,
