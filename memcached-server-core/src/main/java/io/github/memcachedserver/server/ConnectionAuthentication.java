@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import io.github.memcachedserver.auth.AuthenticatedUser;
 import io.github.memcachedserver.auth.MemcachedAuthenticator;
 import io.github.memcachedserver.auth.PasswordLookup;
+import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
@@ -74,6 +75,10 @@ final class ConnectionAuthentication {
 	 * value of a {@code set} is checked as credentials (its key, flags and exptime ignored).
 	 */
 	Mono<ByteBuf> text(MemcachedCommand command, Session session, ByteBufAllocator allocator) {
+		if (command instanceof ErrorReply error && error.line().isEmpty()) {
+			// a runaway line: the connection closes unanswered, as without authentication
+			return Mono.empty();
+		}
 		if (!(command instanceof StorageCommand storage) || storage.mode() != StorageMode.SET) {
 			return Mono.just(TextResponses.line(allocator, "CLIENT_ERROR unauthenticated"));
 		}
