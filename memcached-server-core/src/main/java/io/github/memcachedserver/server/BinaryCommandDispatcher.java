@@ -70,7 +70,9 @@ final class BinaryCommandDispatcher {
 	 * Answers a request refused while it was framed.
 	 */
 	Mono<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
-		if (unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
+		// memcached checks a header's key and extras against its body before authentication
+		boolean framingError = rejection.status() == Opcodes.STATUS_UNKNOWN_COMMAND && rejection.closeConnection();
+		if (!framingError && unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
 			return refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator);
 		}
 		if (rejection.closeConnection()) {

@@ -128,6 +128,27 @@ class AuthenticationIntegrationTests {
 	}
 
 	@Test
+	void malformedBinaryRequestsBeforeSaslGetMemcachedsAnswers() throws IOException {
+		int port = start(USERS);
+		try (RawConnection connection = RawConnection.open(port)) {
+			// an unknown opcode is refused for authentication first, as memcached -S does
+			connection.send(packet(0x55, "", "", 1));
+			assertThat(Packet.read(connection).status()).isEqualTo(0x20);
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+		try (RawConnection connection = RawConnection.open(port)) {
+			// a key longer than the body is a framing error, judged before authentication
+			byte[] request = packet(0x00, "abcde", "", 1);
+			request[11] = 2;
+			connection.send(request);
+			Packet answer = Packet.read(connection);
+			assertThat(answer.status()).isEqualTo(0x81);
+			assertThat(answer.body()).isEqualTo("Unknown command");
+			assertThat(connection.isClosedByServer()).isTrue();
+		}
+	}
+
+	@Test
 	void saslPlainLogsInAndAWrongPasswordKeepsTheConnection() throws IOException {
 		try (RawConnection connection = RawConnection.open(start(USERS))) {
 			connection.send(packet(0x20, "", "", 1));
