@@ -13,7 +13,10 @@ import io.netty.channel.socket.DuplexChannel;
  * does: the channel stays open when the input ends ({@link ChannelOption#ALLOW_HALF_CLOSURE}),
  * and the end of input travels behind the last decoded command as a {@code quit}, so the
  * connection closes once all earlier answers are written. Without it, Netty would close the
- * channel at the end of input and drop answers still queued.
+ * channel at the end of input and drop answers still queued. On Netty's epoll transport
+ * (4.2.15 to at least 4.2.20) answers that have to wait for the socket after the end of input
+ * can still be lost: Netty drops the socket from epoll once it waits for nothing, and fails
+ * to add it back (see {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswer}).
  * <p>
  * Sits after the decoder, which hands on everything it could decode before passing the
  * event along. Read requests after the end of input (or the close) go no further: the
