@@ -119,6 +119,8 @@ public final class MemcachedServer {
 
 	private final boolean authenticationRequired;
 
+	private final boolean nativeTransport;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -145,6 +147,7 @@ public final class MemcachedServer {
 				builder.verbosityEnabled, this.statistics);
 		this.observer = builder.observer;
 		this.tls = builder.tls;
+		this.nativeTransport = builder.nativeTransport;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
@@ -179,7 +182,7 @@ public final class MemcachedServer {
 		this.loops = LoopResources.create("memcached", this.threads, true);
 		this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		this.tcpServer = TcpServer.create()
-			.runOn(this.loops)
+			.runOn(this.loops, this.nativeTransport)
 			.channelGroup(this.channels)
 			.doOnConnection(this::configureConnection)
 			.handle(this::serve);

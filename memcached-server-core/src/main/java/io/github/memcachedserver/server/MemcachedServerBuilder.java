@@ -51,6 +51,8 @@ public final class MemcachedServerBuilder {
 
 	@Nullable SslContext tls;
 
+	boolean nativeTransport = true;
+
 	MemcachedServerBuilder() {
 	}
 
@@ -275,6 +277,19 @@ public final class MemcachedServerBuilder {
 			throw new IllegalArgumentException("A server-side TLS context is needed");
 		}
 		this.tls = tls;
+		return this;
+	}
+
+	/**
+	 * Chooses the transport: Linux's native epoll where available (the default), or the
+	 * JDK's NIO everywhere. On epoll, Netty 4.2 can lose the last answers of a client that
+	 * half-closes its socket while more than a socket buffer of answers is still to be
+	 * written (a Netty bug); NIO delivers them.
+	 * @param nativeTransport whether to prefer the native transport
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder nativeTransport(boolean nativeTransport) {
+		this.nativeTransport = nativeTransport;
 		return this;
 	}
 

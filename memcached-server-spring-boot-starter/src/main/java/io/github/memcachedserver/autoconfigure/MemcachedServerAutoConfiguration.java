@@ -74,6 +74,7 @@ public final class MemcachedServerAutoConfiguration {
 			.flushAllEnabled(properties.isFlushAllEnabled())
 			.statsEnabled(properties.isStatsEnabled())
 			.verbosityEnabled(properties.isVerbosityEnabled())
+			.nativeTransport(properties.isNativeTransport())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))

@@ -94,6 +94,13 @@ public class MemcachedServerProperties {
 	private boolean verbosityEnabled = true;
 
 	/**
+	 * Whether to use Linux's native epoll transport where available; false for the JDK's
+	 * NIO. On epoll, a client that half-closes its socket while more than a socket buffer of
+	 * answers is still to be written can lose the last ones (a Netty 4.2 bug).
+	 */
+	private boolean nativeTransport = true;
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -210,6 +217,14 @@ public class MemcachedServerProperties {
 
 	public void setVerbosityEnabled(boolean verbosityEnabled) {
 		this.verbosityEnabled = verbosityEnabled;
+	}
+
+	public boolean isNativeTransport() {
+		return this.nativeTransport;
+	}
+
+	public void setNativeTransport(boolean nativeTransport) {
+		this.nativeTransport = nativeTransport;
 	}
 
 	public Store getStore() {

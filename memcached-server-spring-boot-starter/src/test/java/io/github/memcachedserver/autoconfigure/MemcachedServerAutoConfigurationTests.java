@@ -122,10 +122,12 @@ class MemcachedServerAutoConfigurationTests {
 			.withPropertyValues("memcached.server.max-connections=7", "memcached.server.threads=1",
 					"memcached.server.idle-timeout=30s", "memcached.server.handler-timeout=2s",
 					"memcached.server.max-item-size=2MB", "memcached.server.store.memory-limit=16MB",
-					"memcached.server.max-in-flight-commands=4")
+					"memcached.server.max-in-flight-commands=4", "memcached.server.native-transport=false")
 			.run((context) -> {
 				MemcachedServerProperties properties = context.getBean(MemcachedServerProperties.class);
 				assertThat(properties.getMaxConnections()).isEqualTo(7);
+				assertThat(properties.isNativeTransport()).isFalse();
+				assertThat(context.getBean(MemcachedServer.class).isRunning()).isTrue();
 				assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(context.getBean(ConcurrentMapMemcachedStore.class).memoryLimit()).isEqualTo(16L * 1024 * 1024);
 				assertThat(context.getBean(ConcurrentMapMemcachedStore.class).maxItemSize()).isEqualTo(2 * 1024 * 1024);
