@@ -329,7 +329,7 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
 		if (command.code() == 'n') {
-			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop(allocator)));
+			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
 		return answer(this.handler.meta(session, command), (result) -> {
 			outcome.result = countMeta(command, result);
