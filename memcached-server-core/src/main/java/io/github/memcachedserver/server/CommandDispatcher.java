@@ -134,7 +134,7 @@ final class CommandDispatcher {
 		if (connection.isClosing()) {
 			// the last answer goes out now, in one buffer with the batch: the connection
 			// closes once the first buffer after the failure is written
-			return connection.replies().finish(answer);
+			return connection.replies().finish(answer, allocator);
 		}
 		return connection.replies().add(answer, allocator);
 	}

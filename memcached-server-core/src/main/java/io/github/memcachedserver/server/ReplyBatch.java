@@ -26,7 +26,13 @@ final class ReplyBatch {
 	/** A batch this large goes out at once, so the outbound cap still sees the answers. */
 	static final int MAX_BATCH_BYTES = 32 * 1024;
 
+	/** Room for a burst of small answers, so that the batch is rarely grown. */
+	private static final int INITIAL_BATCH_BYTES = 4096;
+
 	private @Nullable ByteBuf batch;
+
+	/** Whether the batch is a buffer of its own, rather than the first answer as it came. */
+	private boolean copied;
 
 	private boolean released;
 
@@ -46,7 +52,16 @@ final class ReplyBatch {
 			return (gathered != null) ? Flux.just(gathered, answer) : one(answer);
 		}
 		if (this.batch == null) {
-			this.batch = allocator.buffer(Math.max(1024, answer.readableBytes()));
+			// a lone answer (one request per read) goes out as it is, without a copy
+			this.batch = answer;
+			return Mono.empty();
+		}
+		if (!this.copied) {
+			ByteBuf first = this.batch;
+			this.batch = allocator.buffer(Math.max(INITIAL_BATCH_BYTES, first.readableBytes() + answer.readableBytes()));
+			this.batch.writeBytes(first);
+			first.release();
+			this.copied = true;
 		}
 		this.batch.writeBytes(answer);
 		answer.release();
@@ -69,14 +84,16 @@ final class ReplyBatch {
 	 * @param answer the last answer (this batch takes it over)
 	 * @return the batch and the answer
 	 */
-	synchronized Mono<ByteBuf> finish(ByteBuf answer) {
+	synchronized Mono<ByteBuf> finish(ByteBuf answer, ByteBufAllocator allocator) {
 		if (this.batch == null || this.released) {
 			return one(answer);
 		}
 		ByteBuf gathered = take();
-		gathered.writeBytes(answer);
+		ByteBuf last = allocator.buffer(gathered.readableBytes() + answer.readableBytes());
+		last.writeBytes(gathered).writeBytes(answer);
+		gathered.release();
 		answer.release();
-		return one(gathered);
+		return one(last);
 	}
 
 	/**
@@ -100,6 +117,7 @@ final class ReplyBatch {
 	private @Nullable ByteBuf take() {
 		ByteBuf gathered = this.batch;
 		this.batch = null;
+		this.copied = false;
 		return gathered;
 	}
 
