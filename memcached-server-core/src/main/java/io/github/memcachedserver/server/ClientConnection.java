@@ -12,6 +12,8 @@ final class ClientConnection {
 
 	private final Session session;
 
+	private final ReplyBatch replies = new ReplyBatch();
+
 	private volatile boolean closeAfterResponse;
 
 	private volatile long lastCommandAt;
@@ -28,6 +30,14 @@ final class ClientConnection {
 
 	Session session() {
 		return this.session;
+	}
+
+	/**
+	 * Returns the answers gathered for the commands of the current read.
+	 * @return the batch
+	 */
+	ReplyBatch replies() {
+		return this.replies;
 	}
 
 	void guardedBy(OutboundBacklogGuard backlog) {

@@ -90,12 +90,12 @@ final class CommandDispatcher {
 		long start = System.nanoTime();
 		Outcome outcome = new Outcome();
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
-			return multiRetrieve(retrieval, connection, allocator, outcome)
+			return connection.replies().before(multiRetrieve(retrieval, connection, allocator, outcome)
 				.onErrorResume((ex) -> {
 					outcome.result = "error";
 					return Mono.just(failure(ex, command, connection, allocator));
 				})
-				.doOnComplete(() -> observe(command, outcome, System.nanoTime() - start));
+				.doOnComplete(() -> observe(command, outcome, System.nanoTime() - start)));
 		}
 		Mono<ByteBuf> response;
 		try {
@@ -112,16 +112,17 @@ final class CommandDispatcher {
 			return Mono.just(failure(ex, command, connection, allocator));
 		}).doOnSuccess((answer) -> observe(command, outcome, System.nanoTime() - start));
 		if (command.noreply()) {
-			return response.doOnNext(ByteBuf::release).then(Mono.empty());
+			response = response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
-		return response;
+		return connection.replies().before(response);
 	}
 
 	/**
 	 * Finishes a command whose answer is already there (the built-in store answers with
-	 * {@code Mono.just}) without an operator chain: no allocation beyond the answer itself.
+	 * {@code Mono.just}) without an operator chain, its answer joining the connection's
+	 * batch for the current read.
 	 */
-	private Mono<ByteBuf> finishNow(Callable<?> ready, MemcachedCommand command, ClientConnection connection,
+	private Publisher<ByteBuf> finishNow(Callable<?> ready, MemcachedCommand command, ClientConnection connection,
 			ByteBufAllocator allocator, Outcome outcome, long start) {
 		ByteBuf answer;
 		try {
@@ -138,9 +139,12 @@ final class CommandDispatcher {
 			}
 			return Mono.empty();
 		}
-		// hidden from concatMap's scalar shortcut, which would release the answer a second time
-		// when the connection closes right after it (takeUntil cancels while it is in flight)
-		return Mono.just(answer).hide();
+		if (connection.isClosing()) {
+			// the last answer goes out now, in one buffer with the batch: the connection
+			// closes once the first buffer after the failure is written
+			return connection.replies().finish(answer, allocator);
+		}
+		return connection.replies().add(answer, allocator);
 	}
 
 	/**
@@ -337,7 +341,7 @@ final class CommandDispatcher {
 
 	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
 		if (command.code() == 'n') {
-			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop(allocator)));
+			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
 		return answer(this.handler.meta(session, command), (result) -> {
 			outcome.result = countMeta(command, result);

@@ -445,6 +445,7 @@ public final class MemcachedServer {
 		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		connection.addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
+		connection.addHandlerLast(ReadCompleteMarker.NAME, new ReadCompleteMarker());
 		if (!this.idleTimeout.isZero()) {
 			connection.onReadIdle(this.idleTimeout.toMillis(), connection::dispose);
 		}
@@ -463,17 +464,23 @@ public final class MemcachedServer {
 				channel.remoteAddress());
 		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000);
 		opened(connection);
-		holder[0].onDispose(() -> closed(connection));
+		holder[0].onDispose(() -> {
+			connection.replies().release();
+			closed(connection);
+		});
 		OutboundBacklogGuard backlog = channel.pipeline().get(OutboundBacklogGuard.class);
 		if (backlog != null) {
 			connection.guardedBy(backlog);
 		}
 		Flux<ByteBuf> responses = inbound.receiveObject()
 			.takeWhile((message) -> message != END_OF_COMMANDS)
-			.cast(MemcachedCommand.class)
 			.takeUntil(MemcachedServer::endsConnection)
-			.doOnNext((command) -> connection.commandReceived(System.currentTimeMillis() / 1000))
-			.concatMap((decoded) -> {
+			.concatMap((message) -> {
+				if (!(message instanceof MemcachedCommand decoded)) {
+					// the end of a read: what its commands answered at once leaves together
+					return connection.replies().flush();
+				}
+				connection.commandReceived(System.currentTimeMillis() / 1000);
 				MemcachedCommand command = this.adminCommands.apply(decoded);
 				// no command runs while answers above the outbound cap wait for the client
 				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
@@ -481,6 +488,8 @@ public final class MemcachedServer {
 						? writable.thenMany(Flux.defer(() -> dispatch(command, connection, outbound.alloc())))
 						: dispatch(command, connection, outbound.alloc());
 			}, this.maxInFlightCommands)
+			// answers gathered before a quit or the end of commands
+			.concatWith(Mono.defer(() -> connection.replies().flush()))
 			.takeUntil((response) -> connection.isClosing());
 		return outbound.send(responses).then();
 	}
@@ -521,7 +530,7 @@ public final class MemcachedServer {
 		}
 	}
 
-	private static boolean endsConnection(MemcachedCommand command) {
+	private static boolean endsConnection(Object command) {
 		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())
 				|| (command instanceof BinaryRequest request && request.command() == Opcodes.QUIT);
 	}

@@ -1,6 +1,6 @@
 package io.github.memcachedserver.protocol.text;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -29,6 +29,8 @@ final class MetaCommandParser {
 	/** memcached's answer to an opaque token over 32 bytes. */
 	static final String OPAQUE_TOO_LONG = "CLIENT_ERROR opaque token too long";
 
+	private static final MetaFlags NO_FLAGS = new Flags(0).toFlags();
+
 	private MetaCommandParser() {
 	}
 
@@ -47,7 +49,7 @@ final class MetaCommandParser {
 	static MemcachedCommand parse(CommandLine line) {
 		char code = (char) line.byteAt(0, 1);
 		if (code == 'n') {
-			return new MetaCommand('n', null, Flags.NONE.toFlags(), null);
+			return new MetaCommand('n', null, NO_FLAGS, null);
 		}
 		if (line.count() < 2) {
 			return error(BAD_FORMAT);
@@ -61,14 +63,15 @@ final class MetaCommandParser {
 		if (line.count() > MAX_WORDS) {
 			return error((code == 'g') ? "CLIENT_ERROR options flags are too long" : "CLIENT_ERROR options flags too long");
 		}
-		Flags flags = new Flags();
+		Flags flags = new Flags(line.count() - 2);
 		String problem = flags.parse(line, 2);
 		if (problem != null) {
 			// memcached reports md and ma flag problems with one generic message
 			return error((code == 'g') ? problem : "CLIENT_ERROR invalid or duplicate flag");
 		}
+		MetaFlags parsed = flags.toFlags();
 		// md checks its opaque before acting; mg and ma act first and fail while answering
-		if (code == 'd' && flags.toFlags().opaqueTooLong()) {
+		if (code == 'd' && parsed.opaqueTooLong()) {
 			return error(OPAQUE_TOO_LONG);
 		}
 		Key key = flags.key(line);
@@ -78,7 +81,7 @@ final class MetaCommandParser {
 		if (code == 'a' && flags.mode != 0 && "I+D-".indexOf(flags.mode) < 0) {
 			return error("CLIENT_ERROR invalid mode for ma M token");
 		}
-		return new MetaCommand(code, key, flags.toFlags(), null);
+		return new MetaCommand(code, key, parsed, null);
 	}
 
 	/**
@@ -101,12 +104,13 @@ final class MetaCommandParser {
 		if (line.count() > MAX_WORDS) {
 			return new SetLine(null, error("CLIENT_ERROR options flags are too long"), length + 2);
 		}
-		Flags flags = new Flags();
+		Flags flags = new Flags(line.count() - 3);
 		String problem = flags.parse(line, 3);
 		if (problem == null && flags.mode != 0 && "EAPRS".indexOf(flags.mode) < 0) {
 			problem = "CLIENT_ERROR invalid mode for ms M token";
 		}
-		if (problem == null && flags.toFlags().opaqueTooLong()) {
+		MetaFlags parsed = flags.toFlags();
+		if (problem == null && parsed.opaqueTooLong()) {
 			problem = OPAQUE_TOO_LONG;
 		}
 		Key key = (problem == null) ? flags.key(line) : null;
@@ -116,14 +120,14 @@ final class MetaCommandParser {
 		if (problem != null) {
 			return new SetLine(null, error(problem), length + 2);
 		}
-		return new SetLine(new MetaCommand('s', key, flags.toFlags(), null), null, length);
+		return new SetLine(new MetaCommand('s', key, parsed, null), null, length);
 	}
 
 	private static MemcachedCommand debug(CommandLine line) {
 		if (line.length(1) > TextCommandDecoder.KEY_MAX_LENGTH) {
 			return error(BAD_FORMAT);
 		}
-		Flags flags = new Flags();
+		Flags flags = new Flags(0);
 		flags.base64Key = line.count() >= 3 && line.is(2, "b");
 		Key key = flags.key(line);
 		if (key == null) {
@@ -140,9 +144,14 @@ final class MetaCommandParser {
 	/** Mutable flag state while parsing one line. */
 	private static final class Flags {
 
-		static final Flags NONE = new Flags();
+		/** The flag tokens in request order; as many as parsed so far are filled in. */
+		private final byte[][] tokens;
 
-		final List<byte[]> tokens = new ArrayList<>();
+		private int tokenCount;
+
+		Flags(int maxTokens) {
+			this.tokens = new byte[maxTokens][];
+		}
 
 		boolean base64Key;
 
@@ -181,15 +190,26 @@ final class MetaCommandParser {
 		 * @return the error line, or {@code null} when every flag is valid
 		 */
 		@Nullable String parse(CommandLine line, int first) {
-			boolean[] seen = new boolean[127];
+			// the flags seen so far, one bit per character below 127
+			long seenLow = 0;
+			long seenHigh = 0;
 			String problem = null;
 			for (int token = first; token < line.count(); token++) {
 				int flag = line.byteAt(token, 0) & 0xff;
-				if (flag >= 127 || seen[flag]) {
+				if (flag >= 127) {
 					return "CLIENT_ERROR duplicate flag";
 				}
-				seen[flag] = true;
-				this.tokens.add(line.bytes(token));
+				long bit = 1L << flag;
+				if ((((flag < 64) ? seenLow : seenHigh) & bit) != 0) {
+					return "CLIENT_ERROR duplicate flag";
+				}
+				if (flag < 64) {
+					seenLow |= bit;
+				}
+				else {
+					seenHigh |= bit;
+				}
+				this.tokens[this.tokenCount++] = line.bytes(token);
 				switch (flag) {
 					case 'b' -> this.base64Key = true;
 					case 'N' -> this.vivifyTtl = signed(line, token);
@@ -262,7 +282,9 @@ final class MetaCommandParser {
 		}
 
 		MetaFlags toFlags() {
-			return new MetaFlags(List.copyOf(this.tokens), this.base64Key, this.quiet, this.returnValue, this.noBump,
+			List<byte[]> parsed = (this.tokenCount == this.tokens.length) ? List.of(this.tokens)
+					: List.of(Arrays.copyOf(this.tokens, this.tokenCount));
+			return new MetaFlags(parsed, this.base64Key, this.quiet, this.returnValue, this.noBump,
 					this.invalidate, this.removeValue, this.compareCas, this.newCas, this.vivifyTtl,
 					this.recacheThreshold, this.ttl, this.clientFlags, this.mode, this.initial, this.delta);
 		}

@@ -1,7 +1,7 @@
 package io.github.memcachedserver.protocol.text;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.MetaFlags;
@@ -23,16 +23,40 @@ public final class MetaResponses {
 
 	private static final byte[] CRLF = { '\r', '\n' };
 
+	private static final byte[] VA = TextResponses.ascii("VA ");
+
+	private static final byte[] HD = TextResponses.ascii("HD");
+
+	private static final byte[] EN = TextResponses.ascii("EN");
+
+	private static final byte[] NF = TextResponses.ascii("NF");
+
+	private static final byte[] NS = TextResponses.ascii("NS");
+
+	private static final byte[] EX = TextResponses.ascii("EX");
+
+	// answers that echo no flag are the same bytes every time: shared, never allocated
+	private static final ByteBuf HD_LINE = TextResponses.constant("HD\r\n");
+
+	private static final ByteBuf EN_LINE = TextResponses.constant("EN\r\n");
+
+	private static final ByteBuf NF_LINE = TextResponses.constant("NF\r\n");
+
+	private static final ByteBuf NS_LINE = TextResponses.constant("NS\r\n");
+
+	private static final ByteBuf EX_LINE = TextResponses.constant("EX\r\n");
+
+	private static final ByteBuf MN_LINE = TextResponses.constant("MN\r\n");
+
 	private MetaResponses() {
 	}
 
 	/**
-	 * Writes the answer to {@code mn}.
-	 * @param allocator the allocator
+	 * Returns the answer to {@code mn}.
 	 * @return {@code MN}
 	 */
-	public static ByteBuf noop(ByteBufAllocator allocator) {
-		return TextResponses.line(allocator, "MN");
+	public static ByteBuf noop() {
+		return MN_LINE.duplicate();
 	}
 
 	/**
@@ -62,25 +86,25 @@ public final class MetaResponses {
 	}
 
 	private static ByteBuf get(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
-		MetaFlags flags = command.flags();
 		if (result.status() != MetaResult.Status.HIT) {
-			ByteBuf out = allocator.buffer();
-			out.writeBytes(code(result.status()));
-			echo(out, command);
-			return out.writeBytes(CRLF);
+			return status(allocator, command, result);
 		}
+		MetaFlags flags = command.flags();
 		byte[] value = result.value();
 		// mg C (protocol.txt): an unchanged item is answered without its value
 		boolean sendValue = flags.returnValue() && value != null
 				&& (flags.compareCas() == null || flags.compareCas() != result.cas());
 		ByteBuf out = allocator.buffer(64 + ((value != null) ? value.length : 0));
 		if (sendValue) {
-			ByteBufUtil.writeAscii(out, "VA " + value.length);
+			out.writeBytes(VA);
+			AsciiDecimal.write(out, value.length);
 		}
 		else {
-			ByteBufUtil.writeAscii(out, "HD");
+			out.writeBytes(HD);
 		}
-		for (byte[] token : flags.tokens()) {
+		List<byte[]> tokens = flags.tokens();
+		for (int i = 0; i < tokens.size(); i++) {
+			byte[] token = tokens.get(i);
 			switch (token[0]) {
 				case 's' -> number(out, 's', (value != null) ? value.length : 0);
 				case 't' -> number(out, 't', result.ttl());
@@ -95,13 +119,13 @@ public final class MetaResponses {
 			}
 		}
 		if (result.tokenSent()) {
-			ByteBufUtil.writeAscii(out, " Z");
+			out.writeByte(' ').writeByte('Z');
 		}
 		if (result.stale()) {
-			ByteBufUtil.writeAscii(out, " X");
+			out.writeByte(' ').writeByte('X');
 		}
 		if (result.won()) {
-			ByteBufUtil.writeAscii(out, " W");
+			out.writeByte(' ').writeByte('W');
 		}
 		out.writeBytes(CRLF);
 		if (sendValue) {
@@ -110,30 +134,49 @@ public final class MetaResponses {
 		return out;
 	}
 
+	/**
+	 * Writes a code and the flags it echoes: {@code O} and {@code k}, and for {@code ms}
+	 * also {@code c} and {@code s}.
+	 */
 	private static ByteBuf status(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
+		List<byte[]> tokens = command.flags().tokens();
+		if (!echoesAny(command, tokens)) {
+			return line(result.status());
+		}
 		ByteBuf out = allocator.buffer();
 		out.writeBytes(code(result.status()));
 		boolean stored = result.status() == MetaResult.Status.HIT;
-		for (byte[] token : command.flags().tokens()) {
+		for (int i = 0; i < tokens.size(); i++) {
+			byte[] token = tokens.get(i);
+			if (!echoes(command, token[0])) {
+				continue;
+			}
 			switch (token[0]) {
 				case 'O' -> out.writeByte(' ').writeBytes(token);
 				case 'k' -> key(out, command);
-				case 'c' -> {
-					if (command.code() == 's') {
-						unsignedNumber(out, 'c', stored ? result.cas() : 0);
-					}
-				}
+				case 'c' -> unsignedNumber(out, 'c', stored ? result.cas() : 0);
 				case 's' -> {
-					if (command.code() == 's') {
-						byte[] value = stored ? result.value() : command.value();
-						number(out, 's', (value != null) ? value.length : 0);
-					}
+					byte[] value = stored ? result.value() : command.value();
+					number(out, 's', (value != null) ? value.length : 0);
 				}
 				default -> {
 				}
 			}
 		}
 		return out.writeBytes(CRLF);
+	}
+
+	private static boolean echoesAny(MetaCommand command, List<byte[]> tokens) {
+		for (int i = 0; i < tokens.size(); i++) {
+			if (echoes(command, tokens.get(i)[0])) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean echoes(MetaCommand command, byte flag) {
+		return flag == 'O' || flag == 'k' || (command.code() == 's' && (flag == 'c' || flag == 's'));
 	}
 
 	private static ByteBuf arithmetic(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
@@ -144,12 +187,15 @@ public final class MetaResponses {
 		byte[] number = result.value();
 		ByteBuf out = allocator.buffer();
 		if (flags.returnValue()) {
-			ByteBufUtil.writeAscii(out, "VA " + number.length);
+			out.writeBytes(VA);
+			AsciiDecimal.write(out, number.length);
 		}
 		else {
-			ByteBufUtil.writeAscii(out, "HD");
+			out.writeBytes(HD);
 		}
-		for (byte[] token : flags.tokens()) {
+		List<byte[]> tokens = flags.tokens();
+		for (int i = 0; i < tokens.size(); i++) {
+			byte[] token = tokens.get(i);
 			switch (token[0]) {
 				case 'c' -> unsignedNumber(out, 'c', result.cas());
 				case 't' -> number(out, 't', result.ttl());
@@ -167,27 +213,22 @@ public final class MetaResponses {
 
 	private static ByteBuf debug(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
 		if (result.status() != MetaResult.Status.HIT) {
-			return TextResponses.line(allocator, "EN");
+			return EN_LINE.duplicate();
 		}
 		ByteBuf out = allocator.buffer();
 		ByteBufUtil.writeAscii(out, "ME ");
 		out.writeBytes(keyBytes(command, result.binaryKey()));
 		// one pseudo slab class, as in "stats items": this store does not partition memory
-		ByteBufUtil.writeAscii(out, " exp=" + result.ttl() + " la=" + result.secondsSinceAccess() + " cas="
-				+ Long.toUnsignedString(result.cas()) + " fetch=" + (result.fetchedBefore() ? "yes" : "no")
-				+ " cls=1 size=" + result.size());
+		ByteBufUtil.writeAscii(out, " exp=");
+		AsciiDecimal.write(out, result.ttl());
+		ByteBufUtil.writeAscii(out, " la=");
+		AsciiDecimal.write(out, result.secondsSinceAccess());
+		ByteBufUtil.writeAscii(out, " cas=");
+		AsciiDecimal.writeUnsigned(out, result.cas());
+		ByteBufUtil.writeAscii(out, result.fetchedBefore() ? " fetch=yes" : " fetch=no");
+		ByteBufUtil.writeAscii(out, " cls=1 size=");
+		AsciiDecimal.write(out, result.size());
 		return out.writeBytes(CRLF);
-	}
-
-	private static void echo(ByteBuf out, MetaCommand command) {
-		for (byte[] token : command.flags().tokens()) {
-			if (token[0] == 'O') {
-				out.writeByte(' ').writeBytes(token);
-			}
-			else if (token[0] == 'k') {
-				key(out, command);
-			}
-		}
 	}
 
 	private static void key(ByteBuf out, MetaCommand command) {
@@ -201,7 +242,7 @@ public final class MetaResponses {
 	private static void key(ByteBuf out, MetaCommand command, boolean binary) {
 		out.writeByte(' ').writeByte('k').writeBytes(keyBytes(command, binary));
 		if (binary) {
-			ByteBufUtil.writeAscii(out, " b");
+			out.writeByte(' ').writeByte('b');
 		}
 	}
 
@@ -212,23 +253,33 @@ public final class MetaResponses {
 
 	private static void number(ByteBuf out, char flag, long value) {
 		out.writeByte(' ').writeByte(flag);
-		ByteBufUtil.writeAscii(out, Long.toString(value));
+		AsciiDecimal.write(out, value);
 	}
 
 	private static void unsignedNumber(ByteBuf out, char flag, long value) {
 		out.writeByte(' ').writeByte(flag);
-		ByteBufUtil.writeAscii(out, Long.toUnsignedString(value));
+		AsciiDecimal.writeUnsigned(out, value);
 	}
 
 	private static byte[] code(MetaResult.Status status) {
-		String code = switch (status) {
-			case HIT -> "HD";
-			case MISS -> "EN";
-			case NOT_FOUND -> "NF";
-			case NOT_STORED -> "NS";
-			case EXISTS -> "EX";
+		return switch (status) {
+			case HIT -> HD;
+			case MISS -> EN;
+			case NOT_FOUND -> NF;
+			case NOT_STORED -> NS;
+			case EXISTS -> EX;
 		};
-		return code.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static ByteBuf line(MetaResult.Status status) {
+		ByteBuf line = switch (status) {
+			case HIT -> HD_LINE;
+			case MISS -> EN_LINE;
+			case NOT_FOUND -> NF_LINE;
+			case NOT_STORED -> NS_LINE;
+			case EXISTS -> EX_LINE;
+		};
+		return line.duplicate();
 	}
 
 }

@@ -7,7 +7,6 @@ import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.StoreResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
@@ -115,7 +114,9 @@ public final class TextResponses {
 	 * @return the response bytes
 	 */
 	public static ByteBuf number(ByteBufAllocator allocator, long value) {
-		return line(allocator, Long.toUnsignedString(value));
+		ByteBuf buffer = allocator.buffer(22);
+		AsciiDecimal.writeUnsigned(buffer, value);
+		return buffer.writeBytes(CRLF);
 	}
 
 	/**
@@ -159,31 +160,23 @@ public final class TextResponses {
 		buffer.writeBytes(VALUE);
 		buffer.writeBytes(key.unsafeBytes());
 		buffer.writeByte(' ');
-		writeDecimal(buffer, Integer.toUnsignedLong(item.flags()));
+		AsciiDecimal.write(buffer, Integer.toUnsignedLong(item.flags()));
 		buffer.writeByte(' ');
-		writeDecimal(buffer, item.value().length);
+		AsciiDecimal.write(buffer, item.value().length);
 		if (withCas) {
 			buffer.writeByte(' ');
-			ByteBufUtil.writeAscii(buffer, Long.toUnsignedString(item.cas()));
+			AsciiDecimal.writeUnsigned(buffer, item.cas());
 		}
 		buffer.writeBytes(CRLF);
 		buffer.writeBytes(item.value());
 		buffer.writeBytes(CRLF);
 	}
 
-	private static void writeDecimal(ByteBuf buffer, long value) {
-		if (value < 10) {
-			buffer.writeByte('0' + (int) value);
-			return;
-		}
-		ByteBufUtil.writeAscii(buffer, Long.toString(value));
-	}
-
-	private static ByteBuf constant(String text) {
+	static ByteBuf constant(String text) {
 		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ascii(text)).asReadOnly());
 	}
 
-	private static byte[] ascii(String text) {
+	static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
