@@ -84,8 +84,8 @@ final class CommandDispatcher {
 	 */
 	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
 		if (this.authentication != null && connection.session().principal() == null) {
-			return this.authentication.text(command, connection.session(), allocator)
-				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
+			return connection.replies().before(this.authentication.text(command, connection.session(), allocator)
+				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator))));
 		}
 		long start = System.nanoTime();
 		Outcome outcome = new Outcome();
