@@ -2,9 +2,6 @@ package io.github.memcachedserver.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,16 +21,17 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * The built-in store: a complete memcached in a {@link ConcurrentHashMap}, used when the
+ * The built-in store: a complete memcached in a concurrent hash table, used when the
  * application brings no handler of its own (the Perl original's
  * {@code Memcached::Server::Default}).
  * <p>
- * Every read-modify-write runs inside {@link ConcurrentHashMap#compute}, so concurrent
- * {@code cas}, {@code incr} and {@code append} on one key are exact. Items expire by
- * memcached's rules, lazily when read and as the eviction clock meets them. Memory is
- * counted as memcached counts it ({@link ItemSize}); past the limit the least recently
- * used items go first, approximated by the CLOCK algorithm (a FIFO in which a recently
- * read item gets a second chance), which keeps reads lock-free.
+ * Reads take no lock. Every read-modify-write runs atomically under the table's lock for
+ * its key, so concurrent {@code cas}, {@code incr} and {@code append} on one key are exact.
+ * Items expire by memcached's rules, lazily when read and as a reclaim hand sweeping the
+ * table meets them. Memory is counted as memcached counts it ({@link ItemSize}); past the
+ * limit the least recently used items go first, approximated by the CLOCK algorithm (a
+ * hand sweeps the table and evicts items not read since it last passed), which keeps
+ * reads lock-free and costs nothing per item.
  *
  * @since 0.1.0
  */
@@ -49,12 +47,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private static final byte[] EMPTY = new byte[0];
 
-	private final ConcurrentHashMap<Key, StoredItem> items = new ConcurrentHashMap<>();
-
-	/** The eviction clock: every installed item once, in installation order, plus stale ones. */
-	private final ConcurrentLinkedQueue<StoredItem> clock = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong clockSize = new AtomicLong();
+	private final ItemTable items = new ItemTable();
 
 	private final AtomicLong bytesUsed = new AtomicLong();
 
@@ -128,7 +121,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return Mono.just(update(key, (live, now, result) -> {
 			if (live != null) {
 				// memcached bumps the existing item on a failed add
-				live.recentlyUsed = true;
+				live.markRecentlyUsed();
 				result.value = StoreResult.NOT_STORED;
 				return live;
 			}
@@ -279,14 +272,14 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			if (item == null) {
 				return MetaResult.of(MetaResult.Status.MISS);
 			}
-			if (!item.stale) {
-				boolean fetchedBefore = item.fetched;
-				long sinceAccess = now - item.lastAccess;
+			if (!item.stale()) {
+				boolean fetchedBefore = item.fetched();
+				long sinceAccess = now - item.lastAccess();
 				if (!flags.noBump()) {
 					item.bump(now);
 				}
 				return new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, item.ttl(now),
-						sinceAccess, fetchedBefore, false, false, item.tokenSent, item.size, item.binaryKey);
+						sinceAccess, fetchedBefore, false, false, item.tokenSent(), item.size(), item.binaryKey());
 			}
 		}
 		return update(key, (live, now, outcome) -> {
@@ -303,31 +296,31 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				this.totalItems.increment();
 				created = true;
 			}
-			boolean fetchedBefore = item.fetched;
-			long sinceAccess = now - item.lastAccess;
+			boolean fetchedBefore = item.fetched();
+			long sinceAccess = now - item.lastAccess();
 			// memcached reads the flags in order: a t before the T shows the old TTL
 			long ttlBeforeTouch = item.ttl(now);
 			if (flags.ttl() != null) {
 				item = item.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
 			}
-			boolean tokenSentBefore = item.tokenSent;
+			boolean tokenSentBefore = item.tokenSent();
 			boolean won = created;
-			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && item.expiresAt != 0
-					&& item.expiresAt < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
+			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && item.expiresAt() != 0
+					&& item.expiresAt() < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
 				won = true;
 			}
-			if (item.stale && !tokenSentBefore) {
+			if (item.stale() && !tokenSentBefore) {
 				won = true;
 			}
 			if (won) {
-				item.tokenSent = true;
+				item.markTokenSent();
 			}
 			if (!flags.noBump()) {
 				item.bump(now);
 			}
 			long ttl = flags.before('t', 'T') ? ttlBeforeTouch : item.ttl(now);
 			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, ttl, sinceAccess,
-					fetchedBefore, won, item.stale, tokenSentBefore && !created, item.size, item.binaryKey);
+					fetchedBefore, won, item.stale(), tokenSentBefore && !created, item.size(), item.binaryKey());
 			return item;
 		});
 	}
@@ -378,24 +371,27 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 						return live;
 					}
 					byte[] joined = (mode == 'A') ? concat(live.value, value) : concat(value, live.value);
-					next = new StoredItem(key, joined, live.flags, live.expiresAt, 0, now);
+					next = new StoredItem(key, joined, live.flags, live.expiresAt(), 0, now);
 				}
 				else if (casStale) {
 					// an older CAS with I: the value is kept but marked stale, with the old expiry
-					next = new StoredItem(key, value, (int) flags.clientFlags(), live.expiresAt, 0, now, true);
-					next.tokenSent = live.tokenSent;
+					next = new StoredItem(key, value, (int) flags.clientFlags(), live.expiresAt(), 0, now, true);
+					if (live.tokenSent()) {
+						next.markTokenSent();
+					}
 				}
 				else {
 					next = fresh;
 				}
 			}
-			StoredItem stored = new StoredItem(key, next.value, next.flags, next.expiresAt, casFor(flags), now,
-					next.stale);
-			stored.tokenSent = next.tokenSent;
-			stored.binaryKey = flags.base64Key();
+			StoredItem stored = new StoredItem(key, next.value, next.flags, next.expiresAt(), casFor(flags), now,
+					next.stale()).withBinaryKey(flags.base64Key());
+			if (next.tokenSent()) {
+				stored.markTokenSent();
+			}
 			this.totalItems.increment();
 			outcome.value = new MetaResult(MetaResult.Status.HIT, stored.value, stored.flags, stored.cas,
-					stored.ttl(now), 0, false, false, stored.stale, false, stored.size, stored.binaryKey);
+					stored.ttl(now), 0, false, false, stored.stale(), false, stored.size(), stored.binaryKey());
 			return stored;
 		});
 	}
@@ -415,11 +411,11 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				return null;
 			}
 			long expiresAt = (flags.invalidate() && flags.ttl() != null)
-					? Entry.expiresAtEpochSecond(flags.ttl(), now) : live.expiresAt;
+					? Entry.expiresAtEpochSecond(flags.ttl(), now) : live.expiresAt();
 			byte[] value = flags.removeValue() ? EMPTY : live.value;
 			// invalidation keeps the item, stale, with a new CAS unique so the next reader can win
 			return new StoredItem(key, value, live.flags, expiresAt, flags.invalidate() ? casFor(flags) : live.cas,
-					live.storedAt, flags.invalidate() || live.stale);
+					live.storedAt(), flags.invalidate() || live.stale());
 		});
 	}
 
@@ -460,17 +456,17 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private static MetaResult numberResult(StoredItem item, byte[] digits, long now) {
 		return new MetaResult(MetaResult.Status.HIT, digits, item.flags, item.cas, item.ttl(now), 0, false, false,
-				false, false, item.size, item.binaryKey);
+				false, false, item.size(), item.binaryKey());
 	}
 
 	private MetaResult metaDebug(Key key) {
 		long now = now();
-		StoredItem item = this.items.get(key);
+		StoredItem item = this.items.get(key.unsafeBytes(), key.hashCode());
 		if (item == null || !isLive(item, now)) {
 			return MetaResult.of(MetaResult.Status.MISS);
 		}
-		return new MetaResult(MetaResult.Status.HIT, null, item.flags, item.cas, item.ttl(now), now - item.lastAccess,
-				item.fetched, false, item.stale, item.tokenSent, item.size, item.binaryKey);
+		return new MetaResult(MetaResult.Status.HIT, null, item.flags, item.cas, item.ttl(now), now - item.lastAccess(),
+				item.fetched(), false, item.stale(), item.tokenSent(), item.size(), item.binaryKey());
 	}
 
 	private long casFor(MetaFlags flags) {
@@ -524,42 +520,42 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private boolean isFlushed(StoredItem item, long now) {
 		long oldestLive = this.oldestLive;
-		return (oldestLive != 0 && oldestLive <= now && item.storedAt <= oldestLive) || item.cas < this.oldestCas;
+		return (oldestLive != 0 && oldestLive <= now && item.storedAt() <= oldestLive) || item.cas < this.oldestCas;
 	}
 
 	private @Nullable StoredItem readLive(Key key, long now) {
-		StoredItem item = this.items.get(key);
+		StoredItem item = this.items.get(key.unsafeBytes(), key.hashCode());
 		if (item == null) {
 			return null;
 		}
 		if (item.isExpired(now)) {
 			this.expiredReads.increment();
-			unlink(item);
+			unlink(item, key);
 			return null;
 		}
 		if (isFlushed(item, now)) {
 			this.flushedReads.increment();
-			unlink(item);
+			unlink(item, key);
 			return null;
 		}
 		return item;
 	}
 
-	private void unlink(StoredItem item) {
-		if (this.items.remove(item.key, item)) {
-			this.bytesUsed.addAndGet(-item.size);
+	private void unlink(StoredItem item, Key key) {
+		if (this.items.remove(item, key.hashCode())) {
+			this.bytesUsed.addAndGet(-item.size());
 		}
 	}
 
 	/**
-	 * Runs a read-modify-write on one key under the map's lock for that key. The update sees
+	 * Runs a read-modify-write on one key under the table's lock for that key. The update sees
 	 * the live item (an expired or flushed one counts as absent) and returns the item to
 	 * keep, or {@code null} to remove the key.
 	 */
 	private <R> R update(Key key, ItemUpdate<R> update) {
 		long now = now();
 		Outcome<R> outcome = new Outcome<>();
-		this.items.compute(key, (k, current) -> {
+		this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
 			StoredItem live = (current != null && isLive(current, now)) ? current : null;
 			StoredItem next = update.apply(live, now, outcome);
 			outcome.previous = current;
@@ -567,78 +563,32 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			return next;
 		});
 		if (outcome.next != outcome.previous) {
-			long previousSize = (outcome.previous != null) ? outcome.previous.size : 0;
-			long nextSize = (outcome.next != null) ? outcome.next.size : 0;
+			long previousSize = (outcome.previous != null) ? outcome.previous.size() : 0;
+			long nextSize = (outcome.next != null) ? outcome.next.size() : 0;
 			this.bytesUsed.addAndGet(nextSize - previousSize);
-			if (outcome.next != null) {
-				this.clock.add(outcome.next);
-				this.clockSize.incrementAndGet();
-			}
 		}
-		reclaimAtClockHead(now);
+		reclaimExpired(now);
 		evictWhileOverLimit(now);
 		return outcome.value;
 	}
 
+	/** CLOCK: the hand passes over recently used items once (clearing the bit) and evicts the others. */
 	private void evictWhileOverLimit(long now) {
-		while (this.bytesUsed.get() > this.memoryLimit) {
-			StoredItem candidate = this.clock.poll();
-			if (candidate == null) {
-				return;
-			}
-			this.clockSize.decrementAndGet();
-			if (this.items.get(candidate.key) != candidate) {
-				continue;
-			}
-			boolean expired = !isLive(candidate, now);
-			if (candidate.recentlyUsed && !expired) {
-				candidate.recentlyUsed = false;
-				this.clock.add(candidate);
-				this.clockSize.incrementAndGet();
-				continue;
-			}
-			if (this.items.remove(candidate.key, candidate)) {
-				this.bytesUsed.addAndGet(-candidate.size);
-				(expired ? this.reclaimed : this.evictions).increment();
+		while (this.bytesUsed.get() > this.memoryLimit && this.items.size() > 0) {
+			StoredItem gone = this.items.advanceEvictionHand((item) -> !isLive(item, now) || !item.takeSecondChance());
+			if (gone != null) {
+				this.bytesUsed.addAndGet(-gone.size());
+				(isLive(gone, now) ? this.evictions : this.reclaimed).increment();
 			}
 		}
 	}
 
-	/**
-	 * Drops stale entries and expired items at the head of the clock as writes pass by, and
-	 * compacts the clock when stale entries (replaced or deleted items) pile up.
-	 */
-	private void reclaimAtClockHead(long now) {
-		for (int i = 0; i < 2; i++) {
-			StoredItem head = this.clock.peek();
-			if (head == null) {
-				return;
-			}
-			boolean stale = this.items.get(head.key) != head;
-			boolean expired = !stale && !isLive(head, now);
-			if (!stale && !expired) {
-				break;
-			}
-			if (this.clock.remove(head)) {
-				this.clockSize.decrementAndGet();
-				if (expired && this.items.remove(head.key, head)) {
-					this.bytesUsed.addAndGet(-head.size);
-					this.reclaimed.increment();
-				}
-			}
-		}
-		if (this.clockSize.get() > 2L * this.items.size() + 1024) {
-			compactClock();
-		}
-	}
-
-	private synchronized void compactClock() {
-		for (Iterator<StoredItem> iterator = this.clock.iterator(); iterator.hasNext();) {
-			StoredItem item = iterator.next();
-			if (this.items.get(item.key) != item) {
-				iterator.remove();
-				this.clockSize.decrementAndGet();
-			}
+	/** Removes an expired or flushed item, if the reclaim hand meets one, as each write passes by. */
+	private void reclaimExpired(long now) {
+		StoredItem gone = this.items.advanceReclaimHand((item) -> !isLive(item, now));
+		if (gone != null) {
+			this.bytesUsed.addAndGet(-gone.size());
+			this.reclaimed.increment();
 		}
 	}
 

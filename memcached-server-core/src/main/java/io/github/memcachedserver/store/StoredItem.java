@@ -1,94 +1,178 @@
 package io.github.memcachedserver.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 
 /**
- * One item of the built-in store. Immutable but for its "recently used" bit: every write
- * replaces the whole item, so readers never see a half-made change.
+ * One item of the built-in store. Immutable but for its read state (the bits a read sets and
+ * the access time): every write replaces the whole item, so readers never see a half-made
+ * change.
+ * <p>
+ * A store holds millions of these, so the item keeps the key's bytes rather than a key
+ * object, packs its booleans into one byte and its times into unsigned 32-bit seconds (as
+ * memcached does): 48 bytes on a 64-bit JVM with compressed references.
  */
 final class StoredItem {
 
-	final Key key;
+	/** Marked stale by a meta delete with {@code I}: still served, flagged {@code X}. */
+	private static final int STALE = 1;
+
+	/** Stored by {@code ms} under a base64-sent key: meta answers show the key base64-encoded. */
+	private static final int BINARY_KEY = 1 << 1;
+
+	/** Set on every read (and on creation), cleared as the eviction clock hand passes (second chance). */
+	private static final int RECENTLY_USED = 1 << 2;
+
+	/** A client has been told it won the right to recache this item ({@code W}, then {@code Z}). */
+	private static final int TOKEN_SENT = 1 << 3;
+
+	/** Read at least once (memcached's ITEM_FETCHED). */
+	private static final int FETCHED = 1 << 4;
+
+	/** Read at least twice (memcached's ITEM_ACTIVE); from then on reads move the access time. */
+	private static final int ACTIVE = 1 << 5;
+
+	/** The bits a replacement of the same item carries over (all but {@link #STALE}). */
+	private static final int CARRIED_OVER = BINARY_KEY | RECENTLY_USED | TOKEN_SENT | FETCHED | ACTIVE;
+
+	private static final long UNSIGNED_INT = 0xFFFF_FFFFL;
+
+	private static final VarHandle STATE;
+
+	static {
+		try {
+			STATE = MethodHandles.lookup().findVarHandle(StoredItem.class, "state", byte.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	final byte[] key;
 
 	final byte[] value;
 
 	final int flags;
 
-	/** Unix second from which the item is gone, or 0 for never. */
-	final long expiresAt;
-
 	final long cas;
 
-	/** Unix second of the last write, for delayed {@code flush_all}. */
-	final long storedAt;
+	/** Unix second from which the item is gone, or 0 for never; unsigned. */
+	private final int expiresAt;
 
-	final long size;
+	/** Unix second of the last write, for delayed {@code flush_all}; unsigned. */
+	private final int storedAt;
 
-	/** Marked stale by a meta delete with {@code I}: still served, flagged {@code X}. */
-	final boolean stale;
+	/** Unix second of the last access as memcached tracks it, for {@code l} and {@code me}; unsigned. */
+	private volatile int lastAccess;
 
-	/** Stored by {@code ms} under a base64-sent key: meta answers show the key base64-encoded. */
-	boolean binaryKey;
-
-	/** Set on every read, cleared as the eviction clock hand passes (second chance). */
-	volatile boolean recentlyUsed;
-
-	/** A client has been told it won the right to recache this item ({@code W}, then {@code Z}). */
-	volatile boolean tokenSent;
-
-	/** Read at least once (memcached's ITEM_FETCHED). */
-	volatile boolean fetched;
-
-	/** Read at least twice (memcached's ITEM_ACTIVE); from then on reads move the access time. */
-	volatile boolean active;
-
-	/** Unix second of the last access as memcached tracks it, for {@code l} and {@code me}. */
-	volatile long lastAccess;
+	/** The bits above; readers set some of them concurrently, so they change atomically. */
+	private volatile byte state;
 
 	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt) {
-		this(key, value, flags, expiresAt, cas, storedAt, false);
+		this(key.unsafeBytes(), value, flags, expiresAt, cas, storedAt, false);
 	}
 
 	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt, boolean stale) {
+		this(key.unsafeBytes(), value, flags, expiresAt, cas, storedAt, stale);
+	}
+
+	private StoredItem(byte[] key, byte[] value, int flags, long expiresAt, long cas, long storedAt, boolean stale) {
 		this.key = key;
 		this.value = value;
 		this.flags = flags;
-		this.expiresAt = expiresAt;
+		// an exptime past 2106 can only come from an API caller, not the wire: it means "never" as well
+		this.expiresAt = (int) Math.min(expiresAt, UNSIGNED_INT);
 		this.cas = cas;
-		this.storedAt = storedAt;
-		this.stale = stale;
-		this.lastAccess = storedAt;
-		this.size = ItemSize.of(key.length(), value.length, flags);
+		this.storedAt = (int) storedAt;
+		this.lastAccess = (int) storedAt;
+		// a new item counts as just used, so the clock hand spares it for one pass wherever it lands
+		this.state = (byte) (RECENTLY_USED | (stale ? STALE : 0));
+	}
+
+	long expiresAt() {
+		return Integer.toUnsignedLong(this.expiresAt);
+	}
+
+	long storedAt() {
+		return Integer.toUnsignedLong(this.storedAt);
+	}
+
+	long lastAccess() {
+		return Integer.toUnsignedLong(this.lastAccess);
+	}
+
+	/** The size memcached would account for this item. */
+	long size() {
+		return ItemSize.of(this.key.length, this.value.length, this.flags);
 	}
 
 	boolean isExpired(long now) {
-		return this.expiresAt != 0 && this.expiresAt <= now;
+		long expiresAt = expiresAt();
+		return expiresAt != 0 && expiresAt <= now;
+	}
+
+	boolean stale() {
+		return has(STALE);
+	}
+
+	boolean binaryKey() {
+		return has(BINARY_KEY);
+	}
+
+	boolean tokenSent() {
+		return has(TOKEN_SENT);
+	}
+
+	boolean fetched() {
+		return has(FETCHED);
+	}
+
+	/** Marks the key as sent base64-encoded; only before the item is published. */
+	StoredItem withBinaryKey(boolean binaryKey) {
+		if (binaryKey) {
+			set(BINARY_KEY);
+		}
+		return this;
+	}
+
+	void markTokenSent() {
+		set(TOKEN_SENT);
+	}
+
+	void markRecentlyUsed() {
+		set(RECENTLY_USED);
+	}
+
+	/**
+	 * Clears the "recently used" bit as the clock hand passes.
+	 * @return whether it was set (the item gets its second chance)
+	 */
+	boolean takeSecondChance() {
+		return (((byte) STATE.getAndBitwiseAnd(this, (byte) ~RECENTLY_USED)) & RECENTLY_USED) != 0;
 	}
 
 	StoredItem withValue(byte[] newValue, long newCas, long now) {
-		return new StoredItem(this.key, newValue, this.flags, this.expiresAt, newCas, now);
+		return new StoredItem(this.key, newValue, this.flags, expiresAt(), newCas, now, false);
 	}
 
 	/** The same item with another expiry, as memcached changes it in place. */
 	StoredItem withExpiry(long newExpiresAt) {
-		return new StoredItem(this.key, this.value, this.flags, newExpiresAt, this.cas, this.storedAt, this.stale)
+		return new StoredItem(this.key, this.value, this.flags, newExpiresAt, this.cas, storedAt(), stale())
 			.keepingStateOf(this);
 	}
 
 	/** The same item after an in-place rewrite (incr, decr): a new value and CAS unique. */
 	StoredItem rewritten(byte[] newValue, long newCas) {
-		return new StoredItem(this.key, newValue, this.flags, this.expiresAt, newCas, this.storedAt, this.stale)
+		return new StoredItem(this.key, newValue, this.flags, expiresAt(), newCas, storedAt(), stale())
 			.keepingStateOf(this);
 	}
 
 	private StoredItem keepingStateOf(StoredItem other) {
-		this.binaryKey = other.binaryKey;
-		this.tokenSent = other.tokenSent;
-		this.fetched = other.fetched;
-		this.active = other.active;
+		this.state = (byte) ((this.state & STALE) | (other.state & CARRIED_OVER));
 		this.lastAccess = other.lastAccess;
-		this.recentlyUsed = other.recentlyUsed;
 		return this;
 	}
 
@@ -97,25 +181,37 @@ final class StoredItem {
 	 * fetched, the second active, and only reads of an active item move its access time.
 	 */
 	void bump(long now) {
-		this.recentlyUsed = true;
-		if (!this.active) {
-			if (!this.fetched) {
-				this.fetched = true;
+		int state = this.state;
+		if ((state & ACTIVE) != 0) {
+			if ((state & RECENTLY_USED) == 0) {
+				set(RECENTLY_USED);
 			}
-			else {
-				this.active = true;
-				this.lastAccess = now;
-			}
+		}
+		else if ((state & FETCHED) == 0) {
+			set(RECENTLY_USED | FETCHED);
+		}
+		else {
+			set(RECENTLY_USED | ACTIVE);
+			this.lastAccess = (int) now;
 		}
 	}
 
 	/** Seconds left to live, -1 for unlimited (the {@code t} flag). */
 	long ttl(long now) {
-		return (this.expiresAt == 0) ? -1 : this.expiresAt - now;
+		long expiresAt = expiresAt();
+		return (expiresAt == 0) ? -1 : expiresAt - now;
 	}
 
 	Item toItem() {
 		return new Item(this.value, this.flags, this.cas);
+	}
+
+	private boolean has(int bit) {
+		return (this.state & bit) != 0;
+	}
+
+	private void set(int bits) {
+		STATE.getAndBitwiseOr(this, (byte) bits);
 	}
 
 }

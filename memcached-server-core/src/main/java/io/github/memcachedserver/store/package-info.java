@@ -1,5 +1,5 @@
 /**
- * The built-in store, a complete memcached in a ConcurrentHashMap.
+ * The built-in store, a complete memcached in a concurrent hash table.
  */
 @NullMarked
 package io.github.memcachedserver.store;
