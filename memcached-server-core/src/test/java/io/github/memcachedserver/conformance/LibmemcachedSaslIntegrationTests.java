@@ -1,23 +1,22 @@
 package io.github.memcachedserver.conformance;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.github.memcachedserver.auth.InMemoryAuthenticator;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.testing.ExternalTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * libmemcached's command-line clients (libmemcached-tools: {@code memccp}, {@code memccat})
@@ -34,10 +33,7 @@ class LibmemcachedSaslIntegrationTests {
 
 	@BeforeEach
 	void start() {
-		if (!Files.isExecutable(MEMCCP)) {
-			assertThat(System.getenv("CI")).as("libmemcached-tools are required on CI").isNotEqualTo("true");
-			assumeThat(Files.isExecutable(MEMCCP)).as("libmemcached-tools are not installed").isTrue();
-		}
+		ExternalTool.require(Files.isExecutable(MEMCCP) && Files.isExecutable(MEMCCAT), "libmemcached-tools");
 		this.server = MemcachedServer.builder()
 			.listen("127.0.0.1:0")
 			.authenticator(InMemoryAuthenticator.of(Map.of("app", "s3cret")))
@@ -56,26 +52,26 @@ class LibmemcachedSaslIntegrationTests {
 	void aLoggedInClientStoresAndReads(@TempDir Path directory) throws Exception {
 		Path file = Files.writeString(directory.resolve("greeting"), "hello over sasl\n");
 		assertThat(run(MEMCCP, "app", "s3cret", file.toString()).exitCode()).isZero();
-		Result read = run(MEMCCAT, "app", "s3cret", "greeting");
+		ExternalTool.Result read = run(MEMCCAT, "app", "s3cret", "greeting");
 		assertThat(read.exitCode()).isZero();
 		assertThat(read.output()).contains("hello over sasl");
 	}
 
 	@Test
 	void aWrongPasswordIsRefused() throws Exception {
-		Result read = run(MEMCCAT, "app", "wrong", "greeting");
+		ExternalTool.Result read = run(MEMCCAT, "app", "wrong", "greeting");
 		assertThat(read.exitCode()).isNotZero();
 		assertThat(read.output()).contains("AUTHENTICATION FAILURE");
 	}
 
 	@Test
 	void aClientWithoutCredentialsIsRefused() throws Exception {
-		Result read = run(MEMCCAT, null, null, "greeting");
+		ExternalTool.Result read = run(MEMCCAT, null, null, "greeting");
 		assertThat(read.exitCode()).isNotZero();
 		assertThat(read.output()).doesNotContain("hello");
 	}
 
-	private Result run(Path tool, String user, String password, String argument)
+	private ExternalTool.Result run(Path tool, String user, String password, String argument)
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(
 				List.of(tool.toString(), "--servers=127.0.0.1:" + this.server.port(), "--binary"));
@@ -83,18 +79,7 @@ class LibmemcachedSaslIntegrationTests {
 			command.addAll(List.of("--username", user, "--password", password));
 		}
 		command.add(argument);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		process.getOutputStream().close();
-		boolean finished = process.waitFor(30, TimeUnit.SECONDS);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(finished).as("%s finished within 30 s; output:%n%s", tool, output).isTrue();
-		return new Result(process.exitValue(), output);
-	}
-
-	private record Result(int exitCode, String output) {
+		return ExternalTool.run(command, Duration.ofSeconds(30));
 	}
 
 }

@@ -1,18 +1,18 @@
 package io.github.memcachedserver.conformance;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.testing.ExternalTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Runs libmemcached's {@code memccapable}, memcached's own protocol conformance checker, in
@@ -27,10 +27,7 @@ class MemccapableIntegrationTests {
 
 	@BeforeEach
 	void start() {
-		if (!Files.isExecutable(MEMCCAPABLE)) {
-			assertThat(System.getenv("CI")).as("memccapable (libmemcached-tools) is required on CI").isNotEqualTo("true");
-			assumeThat(Files.isExecutable(MEMCCAPABLE)).as("memccapable is not installed").isTrue();
-		}
+		ExternalTool.require(Files.isExecutable(MEMCCAPABLE), "libmemcached-tools (memccapable)");
 		this.server = MemcachedServer.builder().listen("127.0.0.1:0").build().start();
 	}
 
@@ -52,18 +49,8 @@ class MemccapableIntegrationTests {
 	}
 
 	private String run(String mode) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(MEMCCAPABLE.toString(), "-h", "127.0.0.1", "-p",
-				String.valueOf(this.server.port()), "-t", "10", mode)
-			.redirectErrorStream(true)
-			.start();
-		process.getOutputStream().close();
-		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(finished).as("memccapable finished within 60 s; output:%n%s", output).isTrue();
-		return output;
+		return ExternalTool.run(List.of(MEMCCAPABLE.toString(), "-h", "127.0.0.1", "-p",
+				String.valueOf(this.server.port()), "-t", "10", mode), Duration.ofSeconds(60)).output();
 	}
 
 }

@@ -2,20 +2,20 @@ package io.github.memcachedserver.server;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.github.memcachedserver.auth.InMemoryAuthenticator;
+import io.github.memcachedserver.testing.ExternalTool;
 import io.netty.handler.ssl.ClientAuth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * pymemcache (Debian's python3-pymemcache) over a TLS listener that requires a login: the
@@ -33,10 +33,7 @@ class PymemcacheTlsIntegrationTests {
 	void start() throws Exception {
 		boolean available = Files.isExecutable(PYTHON)
 				&& new ProcessBuilder(PYTHON.toString(), "-c", "import pymemcache").start().waitFor() == 0;
-		if (!available) {
-			assertThat(System.getenv("CI")).as("python3-pymemcache is required on CI").isNotEqualTo("true");
-			assumeThat(available).as("python3-pymemcache is not installed").isTrue();
-		}
+		ExternalTool.require(available, "python3-pymemcache");
 		this.server = MemcachedServer.builder()
 			.listen("127.0.0.1:0")
 			.tls(TlsIntegrationTests.serverContext(ClientAuth.NONE))
@@ -54,19 +51,11 @@ class PymemcacheTlsIntegrationTests {
 
 	@Test
 	void pymemcacheLogsInAndWorksOverTls() throws Exception {
-		Process process = new ProcessBuilder(PYTHON.toString(), resource("pymemcache/tls_workout.py").toString(),
-				String.valueOf(this.server.port()), resource("tls/ca.crt").toString(), "app", "s3cret")
-			.redirectErrorStream(true)
-			.start();
-		process.getOutputStream().close();
-		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(finished).as("finished within 60 s; output:%n%s", output).isTrue();
-		assertThat(process.exitValue()).as(output).isZero();
-		assertThat(output).contains("OK");
+		ExternalTool.Result result = ExternalTool.run(List.of(PYTHON.toString(),
+				resource("pymemcache/tls_workout.py").toString(), String.valueOf(this.server.port()),
+				resource("tls/ca.crt").toString(), "app", "s3cret"), Duration.ofSeconds(60));
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output()).contains("OK");
 	}
 
 	private static Path resource(String name) throws IOException, URISyntaxException {
