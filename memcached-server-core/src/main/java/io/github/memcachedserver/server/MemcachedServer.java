@@ -51,6 +51,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
 import reactor.netty.tcp.TcpServerConfig;
 
@@ -115,7 +116,8 @@ public final class MemcachedServer {
 
 	private final MemcachedServerObserver observer;
 
-	private final @Nullable SslContext tls;
+	/** The server's TLS for new handshakes on its listeners, swapped by {@link #updateTls}. */
+	private volatile @Nullable SslProvider tls;
 
 	private final boolean authenticationRequired;
 
@@ -146,7 +148,7 @@ public final class MemcachedServer {
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
 		this.observer = builder.observer;
-		this.tls = builder.tls;
+		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
@@ -206,8 +208,15 @@ public final class MemcachedServer {
 	 * @return the bound address (with the actual port when 0 was asked for)
 	 * @throws MemcachedServerException when the address cannot be bound
 	 */
-	public SocketAddress open(ListenAddress address) {
-		return open(address, this.tls);
+	public synchronized SocketAddress open(ListenAddress address) {
+		TcpServer tcp = started();
+		if (this.tls != null) {
+			// every handshake asks for the server's current TLS, whatever name the client sent
+			// (or none), so that updateTls reaches listeners that are already open
+			tcp = tcp.secure((spec) -> spec.sslContext(this.tls.getSslContext())
+				.setSniAsyncMappings((serverName, promise) -> promise.setSuccess(this.tls)));
+		}
+		return bind(tcp, address);
 	}
 
 	/**
@@ -218,13 +227,37 @@ public final class MemcachedServer {
 	 * @throws MemcachedServerException when the address cannot be bound
 	 */
 	public synchronized SocketAddress open(ListenAddress address, @Nullable SslContext tls) {
+		TcpServer tcp = started();
+		return bind((tls != null) ? tcp.secure((spec) -> spec.sslContext(tls)) : tcp, address);
+	}
+
+	/**
+	 * Replaces the server's TLS context, e.g. with a renewed certificate: handshakes from now
+	 * on, on every listener opened with the server's TLS, use it; connections already
+	 * established carry on as they are.
+	 * @param tls the new server-side TLS context
+	 * @throws IllegalStateException when the server was built without TLS
+	 */
+	public void updateTls(SslContext tls) {
+		if (this.tls == null) {
+			throw new IllegalStateException("The server was built without TLS");
+		}
+		if (!tls.isServer()) {
+			throw new IllegalArgumentException("A server-side TLS context is needed");
+		}
+		this.tls = SslProvider.builder().sslContext(tls).build();
+		logger.info("Memcached server TLS updated for new connections");
+	}
+
+	private TcpServer started() {
 		TcpServer tcp = this.tcpServer;
 		if (tcp == null) {
 			throw new IllegalStateException("Server is not started");
 		}
-		if (tls != null) {
-			tcp = tcp.secure((spec) -> spec.sslContext(tls));
-		}
+		return tcp;
+	}
+
+	private SocketAddress bind(TcpServer tcp, ListenAddress address) {
 		DisposableServer server;
 		try {
 			removeStaleSocketFile(address);

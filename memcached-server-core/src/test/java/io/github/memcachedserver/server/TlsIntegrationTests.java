@@ -126,8 +126,35 @@ class TlsIntegrationTests {
 		}
 	}
 
+	@Test
+	void anUpdatedContextServesNewConnectionsAndKeepsOpenOnes() throws Exception {
+		int port = start(serverContext(ClientAuth.NONE), MemcachedServer.builder());
+		SSLSocket before = tlsSocket(port, false);
+		try (RawConnection open = RawConnection.over(before)) {
+			assertThat(peerName(before)).isEqualTo("CN=localhost");
+			this.server.updateTls(serverContext("renewed", ClientAuth.NONE));
+			SSLSocket after = tlsSocket(port, false);
+			try (RawConnection renewed = RawConnection.over(after)) {
+				assertThat(peerName(after)).isEqualTo("CN=localhost renewed");
+				renewed.send("version\r\n");
+				assertThat(renewed.readLine()).startsWith("VERSION ");
+			}
+			open.send("version\r\n");
+			assertThat(open.readLine()).startsWith("VERSION ");
+		}
+	}
+
+	private static String peerName(SSLSocket socket) throws IOException {
+		return socket.getSession().getPeerPrincipal().getName();
+	}
+
 	static SslContext serverContext(ClientAuth clientAuth) throws SSLException {
-		try (InputStream certificate = resource("server.crt"); InputStream key = resource("server.key");
+		return serverContext("server", clientAuth);
+	}
+
+	/** A server context from the test certificates {@code <name>.crt} and {@code <name>.key}. */
+	static SslContext serverContext(String name, ClientAuth clientAuth) throws SSLException {
+		try (InputStream certificate = resource(name + ".crt"); InputStream key = resource(name + ".key");
 				InputStream ca = resource("ca.crt")) {
 			return SslContextBuilder.forServer(certificate, key).trustManager(ca).clientAuth(clientAuth).build();
 		}

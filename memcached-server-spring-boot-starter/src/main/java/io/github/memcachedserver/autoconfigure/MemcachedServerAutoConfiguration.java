@@ -12,6 +12,8 @@ import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,6 +39,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @ConditionalOnBooleanProperty(name = "memcached.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MemcachedServerProperties.class)
 public final class MemcachedServerAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(MemcachedServerAutoConfiguration.class);
 
 	static final String STORE_BEAN_NAME = "memcachedStore";
 
@@ -84,7 +88,9 @@ public final class MemcachedServerAutoConfiguration {
 			builder.listen(parse("memcached.server.listen[" + i + "]", listen.get(i)));
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		MemcachedServer server = builder.build();
+		reloadTlsOnBundleUpdates(server, properties.getSsl(), sslBundles);
+		return server;
 	}
 
 	@Bean
@@ -111,6 +117,27 @@ public final class MemcachedServerAutoConfiguration {
 		catch (NoSuchSslBundleException | SSLException ex) {
 			throw new InvalidConfigurationPropertyValueException("memcached.server.ssl.bundle", name, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Follows a bundle that reloads its files ({@code reload-on-update}): new connections
+	 * get the renewed certificate, open ones carry on.
+	 */
+	private static void reloadTlsOnBundleUpdates(MemcachedServer server, MemcachedServerProperties.Ssl ssl,
+			ObjectProvider<SslBundles> sslBundles) {
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (ssl.getBundle() == null || bundles == null) {
+			return;
+		}
+		bundles.addBundleUpdateHandler(ssl.getBundle(), (bundle) -> {
+			try {
+				server.updateTls(SslBundleTls.serverContext(bundle, ssl.getClientAuth()));
+			}
+			catch (SSLException | RuntimeException ex) {
+				logger.error("Could not apply the updated SSL bundle '{}'; new connections keep the previous one",
+						ssl.getBundle(), ex);
+			}
+		});
 	}
 
 	private static ListenAddress parse(String property, String value) {

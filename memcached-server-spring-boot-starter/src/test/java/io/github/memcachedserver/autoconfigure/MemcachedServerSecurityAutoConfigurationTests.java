@@ -2,15 +2,18 @@ package io.github.memcachedserver.autoconfigure;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.Principal;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSocket;
 
@@ -159,6 +162,42 @@ class MemcachedServerSecurityAutoConfigurationTests {
 					}
 				});
 			});
+	}
+
+	@Test
+	void aReloadingBundleServesTheRenewedCertificateToNewConnections(@TempDir Path directory) throws IOException {
+		Path certificate = directory.resolve("server.crt");
+		Path key = directory.resolve("server.key");
+		copy("tls/server.crt", certificate);
+		copy("tls/server.key", key);
+		this.contextRunner
+			.withPropertyValues(SERVER_BUNDLE + "keystore.certificate=file:" + certificate,
+					SERVER_BUNDLE + "keystore.private-key=file:" + key, SERVER_BUNDLE + "reload-on-update=true",
+					"spring.ssl.bundle.watch.file.quiet-period=100ms", "memcached.server.ssl.bundle=memcached",
+					"spring.ssl.bundle.pem.client.truststore.certificate=classpath:tls/ca.crt")
+			.run((context) -> {
+				try (SSLSocket socket = (SSLSocket) tlsSocket(context, "client")) {
+					assertThat(socket.getSession().getPeerPrincipal().getName()).isEqualTo("CN=localhost");
+				}
+				copy("tls/renewed.key", key);
+				copy("tls/renewed.crt", certificate);
+				String served = "CN=localhost";
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+				while (!served.equals("CN=localhost renewed") && System.nanoTime() < deadline) {
+					Thread.sleep(100);
+					try (SSLSocket socket = (SSLSocket) tlsSocket(context, "client")) {
+						served = socket.getSession().getPeerPrincipal().getName();
+					}
+				}
+				assertThat(served).isEqualTo("CN=localhost renewed");
+			});
+	}
+
+	private static void copy(String resource, Path target) throws IOException {
+		try (InputStream in = MemcachedServerSecurityAutoConfigurationTests.class.getClassLoader()
+			.getResourceAsStream(resource)) {
+			Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+		}
 	}
 
 	@Test
