@@ -71,10 +71,10 @@ public final class Session {
 	}
 
 	/**
-	 * Returns who the connection authenticated as, when the server requires authentication
-	 * (see {@code MemcachedServerBuilder#authenticator}).
-	 * @return the principal the authenticator returned, or {@code null} while
-	 * unauthenticated or when the server does not authenticate
+	 * Returns who the client is: what the authenticator returned once the client logged in
+	 * (see {@code MemcachedServerBuilder#authenticator}), or before that (and on servers
+	 * without logins) the subject of the trusted certificate a TLS client presented.
+	 * @return the principal, or {@code null} when the client is anonymous
 	 */
 	public @Nullable Principal principal() {
 		return this.principal;

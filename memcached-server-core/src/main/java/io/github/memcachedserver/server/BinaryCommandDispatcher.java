@@ -115,7 +115,7 @@ final class BinaryCommandDispatcher {
 	}
 
 	private boolean unauthenticated(int command, ClientConnection connection) {
-		return this.authentication != null && connection.session().principal() == null
+		return this.authentication != null && !connection.isLoggedIn()
 				&& !ConnectionAuthentication.allowedBeforeAuthentication(command);
 	}
 

@@ -20,6 +20,9 @@ final class ClientConnection {
 
 	private @Nullable OutboundBacklogGuard backlog;
 
+	/** Whether the client has logged in, on a server that requires it. */
+	private volatile boolean loggedIn;
+
 	/** The challenge of a SASL exchange in progress, answered by the next SASL step. */
 	private @Nullable String saslChallenge;
 
@@ -79,6 +82,14 @@ final class ClientConnection {
 
 	void saslChallenge(String challenge) {
 		this.saslChallenge = challenge;
+	}
+
+	boolean isLoggedIn() {
+		return this.loggedIn;
+	}
+
+	void loggedIn() {
+		this.loggedIn = true;
 	}
 
 }

@@ -83,8 +83,8 @@ final class CommandDispatcher {
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
 	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
-		if (this.authentication != null && connection.session().principal() == null) {
-			return connection.replies().before(this.authentication.text(command, connection.session(), allocator)
+		if (this.authentication != null && !connection.isLoggedIn()) {
+			return connection.replies().before(this.authentication.text(command, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator))));
 		}
 		long start = System.nanoTime();

@@ -19,7 +19,6 @@ import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
-import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.protocol.binary.BinaryResponses;
@@ -74,7 +73,7 @@ final class ConnectionAuthentication {
 	 * {@code try_read_command_asciiauth}: any command but {@code set} is refused, and the
 	 * value of a {@code set} is checked as credentials (its key, flags and exptime ignored).
 	 */
-	Mono<ByteBuf> text(MemcachedCommand command, Session session, ByteBufAllocator allocator) {
+	Mono<ByteBuf> text(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
 		if (command instanceof ErrorReply error && error.line().isEmpty()) {
 			// a runaway line: the connection closes unanswered, as without authentication
 			return Mono.empty();
@@ -86,7 +85,7 @@ final class ConnectionAuthentication {
 		if (tokens.size() < 2) {
 			return Mono.just(TextResponses.line(allocator, "CLIENT_ERROR bad authentication token format"));
 		}
-		return check(session, tokens.get(0), tokens.get(1))
+		return check(connection, tokens.get(0), tokens.get(1))
 			.map((ok) -> ok ? TextResponses.storeResult(StoreResult.STORED)
 					: TextResponses.line(allocator, "CLIENT_ERROR authentication failure"));
 	}
@@ -113,7 +112,7 @@ final class ConnectionAuthentication {
 		Mono<Boolean> verdict;
 		if (request.command() == Opcodes.SASL_AUTH && PLAIN.equals(mechanism)) {
 			String[] credentials = plainMessage(request.value());
-			verdict = (credentials != null) ? check(connection.session(), credentials[0], credentials[1])
+			verdict = (credentials != null) ? check(connection, credentials[0], credentials[1])
 					: Mono.fromSupplier(this::failed);
 		}
 		else if (request.command() == Opcodes.SASL_AUTH && CRAM_MD5.equals(mechanism) && this.passwords != null) {
@@ -123,7 +122,7 @@ final class ConnectionAuthentication {
 					next.getBytes(StandardCharsets.US_ASCII)));
 		}
 		else if (request.command() == Opcodes.SASL_STEP && CRAM_MD5.equals(mechanism) && challenge != null) {
-			verdict = Mono.fromSupplier(() -> checkDigest(connection.session(), challenge, request.value()));
+			verdict = Mono.fromSupplier(() -> checkDigest(connection, challenge, request.value()));
 		}
 		else {
 			verdict = Mono.fromSupplier(this::failed);
@@ -152,7 +151,7 @@ final class ConnectionAuthentication {
 	/**
 	 * Checks a CRAM-MD5 answer (RFC 2195), {@code user SP hex(HMAC-MD5(password, challenge))}.
 	 */
-	private boolean checkDigest(Session session, String challenge, byte[] answer) {
+	private boolean checkDigest(ClientConnection connection, String challenge, byte[] answer) {
 		String text = new String(answer, StandardCharsets.UTF_8);
 		int space = text.lastIndexOf(' ');
 		String user = (space > 0) ? text.substring(0, space) : "";
@@ -162,7 +161,7 @@ final class ConnectionAuthentication {
 		}
 		byte[] expected = HexFormat.of().formatHex(hmacMd5(password, challenge)).getBytes(StandardCharsets.US_ASCII);
 		byte[] given = text.substring(space + 1).getBytes(StandardCharsets.US_ASCII);
-		return MessageDigest.isEqual(expected, given) ? succeeded(session, new AuthenticatedUser(user)) : failed();
+		return MessageDigest.isEqual(expected, given) ? succeeded(connection, new AuthenticatedUser(user)) : failed();
 	}
 
 	private static byte[] hmacMd5(String key, String message) {
@@ -176,15 +175,16 @@ final class ConnectionAuthentication {
 		}
 	}
 
-	private Mono<Boolean> check(Session session, String username, String password) {
+	private Mono<Boolean> check(ClientConnection connection, String username, String password) {
 		return this.timeout.guard(this.authenticator.authenticate(username, password))
-			.map((principal) -> succeeded(session, principal))
+			.map((principal) -> succeeded(connection, principal))
 			.switchIfEmpty(Mono.fromSupplier(this::failed));
 	}
 
-	private boolean succeeded(Session session, Principal principal) {
+	private boolean succeeded(ClientConnection connection, Principal principal) {
 		this.statistics.authCmds.increment();
-		session.setPrincipal(principal);
+		connection.session().setPrincipal(principal);
+		connection.loggedIn();
 		return true;
 	}
 

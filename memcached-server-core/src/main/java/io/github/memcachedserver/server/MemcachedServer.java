@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -38,6 +41,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -495,6 +499,7 @@ public final class MemcachedServer {
 		}
 		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
 				channel.remoteAddress());
+		session.setPrincipal(certificateSubject(channel));
 		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000);
 		opened(connection);
 		holder[0].onDispose(() -> {
@@ -536,6 +541,23 @@ public final class MemcachedServer {
 			return this.binaryDispatcher.reject(rejection, connection, allocator);
 		}
 		return this.dispatcher.dispatch(command, connection, allocator);
+	}
+
+	/**
+	 * Returns who a TLS client's certificate names, when it presented one the server trusts;
+	 * a login, where the server requires one, replaces it.
+	 */
+	private static @Nullable Principal certificateSubject(Channel channel) {
+		SslHandler tls = channel.pipeline().get(SslHandler.class);
+		if (tls == null) {
+			return null;
+		}
+		try {
+			return tls.engine().getSession().getPeerPrincipal();
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			return null;
+		}
 	}
 
 	private void opened(ClientConnection connection) {

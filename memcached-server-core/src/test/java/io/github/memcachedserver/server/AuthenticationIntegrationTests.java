@@ -6,17 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.memcachedserver.auth.AuthenticatedUser;
 import io.github.memcachedserver.auth.InMemoryAuthenticator;
 import io.github.memcachedserver.auth.MemcachedAuthenticator;
-import io.github.memcachedserver.handler.Entry;
-import io.github.memcachedserver.handler.Item;
-import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
-import io.github.memcachedserver.handler.Session;
-import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.auth.AuthDescriptor;
@@ -181,33 +175,14 @@ class AuthenticationIntegrationTests {
 
 	@Test
 	void handlersSeeThePrincipalTheAuthenticatorReturned() throws Exception {
-		List<Principal> seen = new CopyOnWriteArrayList<>();
 		MemcachedAuthenticator authenticator = (user, password) -> "s3cret".equals(password)
 				? Mono.just(new AuthenticatedUser(user.toUpperCase())) : Mono.empty();
-		ConcurrentMapMemcachedStore store = ConcurrentMapMemcachedStore.builder().build();
-		MemcachedCommandHandler handler = new MemcachedCommandHandler() {
-
-			@Override
-			public Mono<Item> get(Session session, Key key) {
-				seen.add(session.principal());
-				return store.get(session, key);
-			}
-
-			@Override
-			public Mono<StoreResult> set(Session session, Key key, Entry entry) {
-				return store.set(session, key, entry);
-			}
-
-			@Override
-			public Mono<Boolean> delete(Session session, Key key) {
-				return store.delete(session, key);
-			}
-
-		};
+		PrincipalRecordingHandler handler = new PrincipalRecordingHandler();
 		this.client = TestClients.spymemcachedSasl(start(authenticator, handler),
 				new AuthDescriptor(new String[] { "PLAIN" }, new PlainCallbackHandler("reader", "s3cret")));
 		assertThat(this.client.get("k")).isNull();
-		assertThat(seen).containsExactly(new AuthenticatedUser("READER"));
+		assertThat(handler.atOpen).containsExactly((Principal) null);
+		assertThat(handler.atGet).containsExactly(new AuthenticatedUser("READER"));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -21,6 +22,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.github.memcachedserver.auth.AuthenticatedUser;
 import io.github.memcachedserver.auth.InMemoryAuthenticator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -97,6 +99,24 @@ class TlsIntegrationTests {
 				connection.readLine();
 			}
 		});
+	}
+
+	@Test
+	void aClientCertificateNamesTheSessionUntilALoginReplacesIt() throws Exception {
+		PrincipalRecordingHandler handler = new PrincipalRecordingHandler();
+		int port = start(serverContext(ClientAuth.REQUIRE), MemcachedServer.builder()
+			.handler(handler)
+			.authenticator(InMemoryAuthenticator.of(Map.of("app", "s3cret"))));
+		try (RawConnection connection = RawConnection.over(tlsSocket(port, true))) {
+			// the certificate does not stand in for the login
+			connection.send("get k\r\n");
+			assertThat(connection.readLine()).isEqualTo("CLIENT_ERROR unauthenticated");
+			connection.send("set login 0 0 10\r\napp s3cret\r\nget k\r\n");
+			assertThat(connection.readLine()).isEqualTo("STORED");
+			assertThat(connection.readLine()).isEqualTo("END");
+		}
+		assertThat(handler.atOpen).extracting(Principal::getName).containsExactly("CN=app");
+		assertThat(handler.atGet).containsExactly(new AuthenticatedUser("app"));
 	}
 
 	@Test
