@@ -59,7 +59,8 @@ final class CaseFileParser {
 					case "expect" -> current.expected.writeBytes(Escapes.decode(bytesText));
 					case "expect-closed" -> current.expectedClosed = parseYesNo(rest.strip());
 					case "ignore-stats" -> current.ignoredStats.addAll(List.of(rest.strip().split("\\s+")));
-					case "auth-user" -> current.authUser = rest.strip();
+					case "auth-user" -> current.login = Login.parse(rest.strip(), false);
+					case "sasl-user" -> current.login = Login.parse(rest.strip(), true);
 					case "compare" -> {
 						if (!rest.strip().equals("stats")) {
 							throw new IllegalArgumentException("unknown compare mode " + rest.strip());
@@ -118,7 +119,7 @@ final class CaseFileParser {
 
 		final Set<String> ignoredStats = new TreeSet<>();
 
-		String authUser;
+		Login login;
 
 		Builder(String file, int line, String name) {
 			if (name.isEmpty() || name.contains(" ")) {
@@ -183,7 +184,7 @@ final class CaseFileParser {
 			return new DifferentialCase(this.file, this.line, this.name, List.copyOf(finalWrites),
 					List.copyOf(finalPauses), this.deviation,
 					(this.deviation != null) ? this.expected.toByteArray() : null, this.expectedClosed,
-					this.compareStats, Set.copyOf(this.ignoredStats), this.authUser);
+					this.compareStats, Set.copyOf(this.ignoredStats), this.login);
 		}
 
 	}

@@ -20,12 +20,11 @@ import java.util.Set;
  * @param ignoredStats counters whose value memcached does not determine in this script (e.g.
  * {@code curr_items} after {@code flush_all}, which memcached's background LRU maintainer may
  * or may not have reclaimed yet)
- * @param authUser {@code user:password} when both servers require authentication (memcached
- * with {@code -Y} and that one user, which serves text only), or {@code null}
+ * @param login the one user both servers require to log in, or {@code null}
  */
 record DifferentialCase(String file, int line, String name, List<byte[]> writes, List<Integer> pausesMillis,
 		String deviation, byte[] expected, Boolean expectedClosed, boolean compareStats,
-		Set<String> ignoredStats, String authUser) {
+		Set<String> ignoredStats, Login login) {
 
 	boolean isDeviation() {
 		return this.deviation != null;

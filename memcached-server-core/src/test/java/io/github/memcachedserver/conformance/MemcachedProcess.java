@@ -3,15 +3,15 @@ package io.github.memcachedserver.conformance;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,17 +39,17 @@ final class MemcachedProcess implements TargetServer {
 
 	/**
 	 * Starts memcached.
-	 * @param authUser {@code user:password} of the one user who may log in ({@code -Y}, which
-	 * makes memcached serve the text protocol only), or {@code null}
+	 * @param login the one user who may log in, or {@code null} for no login
 	 */
-	static MemcachedProcess start(Path binary, String authUser) {
+	static MemcachedProcess start(Path binary, Login login) {
 		IOException last = null;
 		for (int attempt = 0; attempt < 5; attempt++) {
 			int port = freePort();
 			List<String> command = new ArrayList<>(List.of(binary.toString(), "-U", "0", "-l", "127.0.0.1", "-p",
 					Integer.toString(port)));
-			if (authUser != null) {
-				command.addAll(List.of("-Y", authFile(authUser).toString()));
+			Map<String, String> environment = new HashMap<>();
+			if (login != null) {
+				login.configure(command, environment);
 			}
 			if ("root".equals(System.getProperty("user.name"))) {
 				command.add("-u");
@@ -57,9 +57,10 @@ final class MemcachedProcess implements TargetServer {
 			}
 			Process process;
 			try {
-				process = new ProcessBuilder(command).redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.start();
+				ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+				builder.environment().putAll(environment);
+				process = builder.start();
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException("cannot start " + command, ex);
@@ -67,7 +68,7 @@ final class MemcachedProcess implements TargetServer {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 			while (System.nanoTime() < deadline && process.isAlive()) {
 				try {
-					if (ownsPort(process, port, authUser)) {
+					if (ownsPort(process, port, login)) {
 						return new MemcachedProcess(process, port);
 					}
 					// another process answers on that port: try the next one
@@ -104,16 +105,15 @@ final class MemcachedProcess implements TargetServer {
 	 * Asks whoever listens on the port for its pid: under parallel runs a port found free can be
 	 * taken by another process before memcached binds it.
 	 */
-	private static boolean ownsPort(Process process, int port, String authUser) throws IOException {
+	private static boolean ownsPort(Process process, int port, Login login) throws IOException {
 		try (Socket probe = new Socket()) {
 			probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
 			probe.setSoTimeout(2000);
-			String login = "";
-			if (authUser != null) {
-				String credentials = authUser.replace(':', ' ');
-				login = "set login 0 0 " + credentials.length() + "\r\n" + credentials + "\r\n";
+			if (login != null && login.sasl()) {
+				return Long.toString(process.pid()).equals(login.binaryPid(probe));
 			}
-			probe.getOutputStream().write((login + "stats\r\n").getBytes(StandardCharsets.US_ASCII));
+			String textLogin = (login != null) ? login.textLogin() : "";
+			probe.getOutputStream().write((textLogin + "stats\r\n").getBytes(StandardCharsets.US_ASCII));
 			BufferedReader reader = new BufferedReader(
 					new InputStreamReader(probe.getInputStream(), StandardCharsets.US_ASCII));
 			String line;
@@ -142,17 +142,6 @@ final class MemcachedProcess implements TargetServer {
 			}
 		}
 		throw new IllegalStateException("no free port found");
-	}
-
-	private static Path authFile(String authUser) {
-		try {
-			Path file = Files.createTempFile("memcached-auth", ".txt");
-			file.toFile().deleteOnExit();
-			return Files.writeString(file, authUser + "\n");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static void sleep(long millis) {

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.github.memcachedserver.testing.ExternalTool;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
@@ -91,6 +93,12 @@ class TextProtocolDifferentialTests {
 				if (!filter.matcher(c.name()).matches()) {
 					continue;
 				}
+				if (c.login() != null && c.login().sasl() && !Files.isExecutable(Login.SASLPASSWD2)) {
+					// the reference needs Cyrus SASL's sasldb tool for SASL cases
+					tests.add(DynamicTest.dynamicTest(c.name(), file.toUri(),
+							() -> ExternalTool.require(false, "sasl2-bin (saslpasswd2)")));
+					continue;
+				}
 				CompletableFuture<String> outcome = CompletableFuture
 					.supplyAsync(() -> runCase(c, reference, targetSpec, ignoreDeviations), executor);
 				tests.add(DynamicTest.dynamicTest(c.name(), file.toUri(), () -> {
@@ -139,7 +147,7 @@ class TextProtocolDifferentialTests {
 	private static String runCase(DifferentialCase c, Path reference, String targetSpec, boolean ignoreDeviations) {
 		try {
 			ScriptRunner.Exchange ref;
-			try (MemcachedProcess memcached = MemcachedProcess.start(reference, c.authUser())) {
+			try (MemcachedProcess memcached = MemcachedProcess.start(reference, c.login())) {
 				ref = ScriptRunner.run(c, memcached.port(), new ScriptRunner.Quiet(ScriptRunner.QUIET_MILLIS));
 			}
 			if (Boolean.getBoolean("differential.dump")) {
@@ -155,7 +163,7 @@ class TextProtocolDifferentialTests {
 			ScriptRunner.Until until = c.compareStats() ? new ScriptRunner.Quiet(300)
 					: new ScriptRunner.Like(expected, expectedClosed);
 			ScriptRunner.Exchange ours;
-			try (TargetServer server = startTarget(targetSpec, c.authUser())) {
+			try (TargetServer server = startTarget(targetSpec, c.login())) {
 				ours = ScriptRunner.run(c, server.port(), until);
 			}
 			List<String> problems = compare(c, expected, expectedClosed, ours, ref);
@@ -177,11 +185,11 @@ class TextProtocolDifferentialTests {
 		}
 	}
 
-	private static TargetServer startTarget(String spec, String authUser) {
+	private static TargetServer startTarget(String spec, Login login) {
 		if (spec.equals("server")) {
-			return OurServer.start(authUser);
+			return OurServer.start(login);
 		}
-		return MemcachedProcess.start(Paths.get(spec), authUser);
+		return MemcachedProcess.start(Paths.get(spec), login);
 	}
 
 	private static List<String> compare(DifferentialCase c, byte[] expected, boolean expectedClosed,
