@@ -245,7 +245,7 @@ public class MemcachedServerProperties {
 	public static class Store {
 
 		/**
-		 * Memory limit for items; least recently used items are evicted beyond it
+		 * Memory limit for items; items not used recently (CLOCK) are evicted beyond it
 		 * (memcached's -m).
 		 */
 		private DataSize memoryLimit = DataSize.ofMegabytes(64);
