@@ -62,6 +62,9 @@ final class CommandDispatcher {
 
 	private final MemcachedServerObserver observer;
 
+	/** Whether anyone observes commands; without an observer no command is timed. */
+	private final boolean observed;
+
 	private final @Nullable ConnectionAuthentication authentication;
 
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
@@ -70,6 +73,7 @@ final class CommandDispatcher {
 		this.handler = handler;
 		this.authentication = authentication;
 		this.observer = observer;
+		this.observed = observer != MemcachedServerObserver.NONE;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
@@ -87,7 +91,7 @@ final class CommandDispatcher {
 			return connection.replies().before(this.authentication.text(command, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator))));
 		}
-		long start = System.nanoTime();
+		long start = startTime();
 		Outcome outcome = new Outcome();
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
 			return connection.replies().before(multiRetrieve(retrieval, connection, allocator, outcome)
@@ -95,7 +99,7 @@ final class CommandDispatcher {
 					outcome.result = "error";
 					return Mono.just(failure(ex, command, connection, allocator));
 				})
-				.doOnComplete(() -> observe(command, outcome, System.nanoTime() - start)));
+				.doOnComplete(() -> observe(command, outcome, elapsedSince(start))));
 		}
 		Mono<ByteBuf> response;
 		try {
@@ -110,7 +114,7 @@ final class CommandDispatcher {
 		response = response.onErrorResume((ex) -> {
 			outcome.result = "error";
 			return Mono.just(failure(ex, command, connection, allocator));
-		}).doOnSuccess((answer) -> observe(command, outcome, System.nanoTime() - start));
+		}).doOnSuccess((answer) -> observe(command, outcome, elapsedSince(start)));
 		if (command.noreply()) {
 			response = response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
@@ -132,7 +136,7 @@ final class CommandDispatcher {
 			outcome.result = "error";
 			answer = failure(ex, command, connection, allocator);
 		}
-		observe(command, outcome, System.nanoTime() - start);
+		observe(command, outcome, elapsedSince(start));
 		if (answer == null || command.noreply()) {
 			if (answer != null) {
 				answer.release();
@@ -171,7 +175,18 @@ final class CommandDispatcher {
 	}
 
 
+	private long startTime() {
+		return this.observed ? System.nanoTime() : 0;
+	}
+
+	private long elapsedSince(long start) {
+		return this.observed ? System.nanoTime() - start : 0;
+	}
+
 	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
+		if (!this.observed) {
+			return;
+		}
 		String name = command.name();
 		if (outcome.result != null) {
 			this.observer.commandCompleted(name, outcome.result, durationNanos);
