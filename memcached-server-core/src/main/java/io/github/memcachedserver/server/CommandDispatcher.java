@@ -103,7 +103,7 @@ final class CommandDispatcher {
 		}
 		Mono<ByteBuf> response;
 		try {
-			response = execute(command, connection.session(), allocator, outcome);
+			response = execute(command, connection, allocator, outcome);
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
@@ -200,8 +200,9 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> execute(MemcachedCommand command, Session session, ByteBufAllocator allocator,
+	private Mono<ByteBuf> execute(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator,
 			Outcome outcome) {
+		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
 			return retrieve(retrieval, session, allocator, outcome);
 		}
@@ -241,7 +242,7 @@ final class CommandDispatcher {
 			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
 		if (command instanceof MetaCommand meta) {
-			return meta(meta, session, allocator, outcome);
+			return meta(meta, connection, allocator, outcome);
 		}
 		if (command instanceof ErrorReply error) {
 			outcome.result = "error";
@@ -354,14 +355,44 @@ final class CommandDispatcher {
 		});
 	}
 
-	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
+	private Mono<ByteBuf> meta(MetaCommand command, ClientConnection connection, ByteBufAllocator allocator,
+			Outcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
-		return answer(this.handler.meta(session, command), (result) -> {
+		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
+		if (handlerAnswer instanceof Callable<?> ready && !connection.isClosing()) {
+			return metaNow(ready, command, connection, allocator, outcome);
+		}
+		return answer(handlerAnswer, (result) -> {
 			outcome.result = countMeta(command, result);
 			return MetaResponses.encode(allocator, command, result);
 		}, () -> null);
+	}
+
+	/**
+	 * Answers a meta command whose result is already there, writing the answer straight
+	 * into the connection's batch when it joins one.
+	 */
+	private Mono<ByteBuf> metaNow(Callable<?> ready, MetaCommand command, ClientConnection connection,
+			ByteBufAllocator allocator, Outcome outcome) {
+		MetaResult result;
+		try {
+			result = (MetaResult) ready.call();
+		}
+		catch (Exception ex) {
+			return Mono.error(ex);
+		}
+		if (result == null) {
+			return Mono.empty();
+		}
+		outcome.result = countMeta(command, result);
+		if (!MetaResponses.answers(command, result)) {
+			return Mono.empty();
+		}
+		Mono<ByteBuf> batched = connection.replies().write(MetaResponses.sizeHint(command, result), allocator,
+				(out) -> MetaResponses.write(out, command, result));
+		return (batched != null) ? batched : Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
 	}
 
 	/** Counts a meta command in the classic counters its classic twin feeds. */
