@@ -62,6 +62,9 @@ final class CommandDispatcher {
 
 	private final MemcachedServerObserver observer;
 
+	/** Whether anyone observes commands; without an observer no command is timed. */
+	private final boolean observed;
+
 	private final @Nullable ConnectionAuthentication authentication;
 
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
@@ -70,6 +73,7 @@ final class CommandDispatcher {
 		this.handler = handler;
 		this.authentication = authentication;
 		this.observer = observer;
+		this.observed = observer != MemcachedServerObserver.NONE;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
@@ -87,7 +91,7 @@ final class CommandDispatcher {
 			return connection.replies().before(this.authentication.text(command, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator))));
 		}
-		long start = System.nanoTime();
+		long start = startTime();
 		Outcome outcome = new Outcome();
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
 			return connection.replies().before(multiRetrieve(retrieval, connection, allocator, outcome)
@@ -95,11 +99,11 @@ final class CommandDispatcher {
 					outcome.result = "error";
 					return Mono.just(failure(ex, command, connection, allocator));
 				})
-				.doOnComplete(() -> observe(command, outcome, System.nanoTime() - start)));
+				.doOnComplete(() -> observe(command, outcome, elapsedSince(start))));
 		}
 		Mono<ByteBuf> response;
 		try {
-			response = execute(command, connection.session(), allocator, outcome);
+			response = execute(command, connection, allocator, outcome);
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
@@ -110,7 +114,7 @@ final class CommandDispatcher {
 		response = response.onErrorResume((ex) -> {
 			outcome.result = "error";
 			return Mono.just(failure(ex, command, connection, allocator));
-		}).doOnSuccess((answer) -> observe(command, outcome, System.nanoTime() - start));
+		}).doOnSuccess((answer) -> observe(command, outcome, elapsedSince(start)));
 		if (command.noreply()) {
 			response = response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
@@ -132,7 +136,7 @@ final class CommandDispatcher {
 			outcome.result = "error";
 			answer = failure(ex, command, connection, allocator);
 		}
-		observe(command, outcome, System.nanoTime() - start);
+		observe(command, outcome, elapsedSince(start));
 		if (answer == null || command.noreply()) {
 			if (answer != null) {
 				answer.release();
@@ -171,7 +175,18 @@ final class CommandDispatcher {
 	}
 
 
+	private long startTime() {
+		return this.observed ? System.nanoTime() : 0;
+	}
+
+	private long elapsedSince(long start) {
+		return this.observed ? System.nanoTime() - start : 0;
+	}
+
 	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
+		if (!this.observed) {
+			return;
+		}
 		String name = command.name();
 		if (outcome.result != null) {
 			this.observer.commandCompleted(name, outcome.result, durationNanos);
@@ -185,8 +200,9 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> execute(MemcachedCommand command, Session session, ByteBufAllocator allocator,
+	private Mono<ByteBuf> execute(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator,
 			Outcome outcome) {
+		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
 			return retrieve(retrieval, session, allocator, outcome);
 		}
@@ -226,7 +242,7 @@ final class CommandDispatcher {
 			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
 		if (command instanceof MetaCommand meta) {
-			return meta(meta, session, allocator, outcome);
+			return meta(meta, connection, allocator, outcome);
 		}
 		if (command instanceof ErrorReply error) {
 			outcome.result = "error";
@@ -339,14 +355,44 @@ final class CommandDispatcher {
 		});
 	}
 
-	private Mono<ByteBuf> meta(MetaCommand command, Session session, ByteBufAllocator allocator, Outcome outcome) {
+	private Mono<ByteBuf> meta(MetaCommand command, ClientConnection connection, ByteBufAllocator allocator,
+			Outcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
-		return answer(this.handler.meta(session, command), (result) -> {
+		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
+		if (handlerAnswer instanceof Callable<?> ready && !connection.isClosing()) {
+			return metaNow(ready, command, connection, allocator, outcome);
+		}
+		return answer(handlerAnswer, (result) -> {
 			outcome.result = countMeta(command, result);
 			return MetaResponses.encode(allocator, command, result);
 		}, () -> null);
+	}
+
+	/**
+	 * Answers a meta command whose result is already there, writing the answer straight
+	 * into the connection's batch when it joins one.
+	 */
+	private Mono<ByteBuf> metaNow(Callable<?> ready, MetaCommand command, ClientConnection connection,
+			ByteBufAllocator allocator, Outcome outcome) {
+		MetaResult result;
+		try {
+			result = (MetaResult) ready.call();
+		}
+		catch (Exception ex) {
+			return Mono.error(ex);
+		}
+		if (result == null) {
+			return Mono.empty();
+		}
+		outcome.result = countMeta(command, result);
+		if (!MetaResponses.answers(command, result)) {
+			return Mono.empty();
+		}
+		Mono<ByteBuf> batched = connection.replies().write(MetaResponses.sizeHint(command, result), allocator,
+				(out) -> MetaResponses.write(out, command, result));
+		return (batched != null) ? batched : Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
 	}
 
 	/** Counts a meta command in the classic counters its classic twin feeds. */

@@ -1,5 +1,7 @@
 package io.github.memcachedserver.server;
 
+import java.util.function.Consumer;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
@@ -56,15 +58,27 @@ final class ReplyBatch {
 			this.batch = answer;
 			return Mono.empty();
 		}
-		if (!this.copied) {
-			ByteBuf first = this.batch;
-			this.batch = allocator.buffer(Math.max(INITIAL_BATCH_BYTES, first.readableBytes() + answer.readableBytes()));
-			this.batch.writeBytes(first);
-			first.release();
-			this.copied = true;
-		}
-		this.batch.writeBytes(answer);
+		ownBatch(answer.readableBytes(), allocator).writeBytes(answer);
 		answer.release();
+		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? one(take()) : Mono.empty();
+	}
+
+	/**
+	 * Writes an answer straight into the batch, saving the answer a buffer of its own.
+	 * @param size about how many bytes the answer takes
+	 * @param allocator the allocator for the batch
+	 * @param writer writes the answer at the end of the buffer it is given
+	 * @return what has to go out now (nothing while the batch gathers), or {@code null} when an
+	 * answer this large does not join the batch
+	 */
+	synchronized @Nullable Mono<ByteBuf> write(int size, ByteBufAllocator allocator, Consumer<ByteBuf> writer) {
+		if (size > MAX_COPIED_ANSWER) {
+			return null;
+		}
+		if (this.released) {
+			return Mono.empty();
+		}
+		writer.accept(ownBatch(size, allocator));
 		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? one(take()) : Mono.empty();
 	}
 
@@ -112,6 +126,21 @@ final class ReplyBatch {
 		if (gathered != null) {
 			gathered.release();
 		}
+	}
+
+	/** Returns the batch as a buffer of its own with room for more, moving a lone first answer into it. */
+	private ByteBuf ownBatch(int more, ByteBufAllocator allocator) {
+		ByteBuf first = this.batch;
+		if (first == null || !this.copied) {
+			int gathered = (first != null) ? first.readableBytes() : 0;
+			this.batch = allocator.buffer(Math.max(INITIAL_BATCH_BYTES, gathered + more));
+			if (first != null) {
+				this.batch.writeBytes(first);
+				first.release();
+			}
+			this.copied = true;
+		}
+		return this.batch;
 	}
 
 	private @Nullable ByteBuf take() {

@@ -63,6 +63,7 @@ final class ItemTable {
 	 */
 	@Nullable StoredItem get(byte[] key, int hash) {
 		int spread = spread(hash);
+		byte tag = tagOf(spread);
 		StoredItem[] slots = segmentFor(spread).slots;
 		int mask = slots.length - 1;
 		for (int i = spread & mask;; i = (i + 1) & mask) {
@@ -70,7 +71,7 @@ final class ItemTable {
 			if (item == null) {
 				return null;
 			}
-			if (item != REMOVED && Arrays.equals(item.key, key)) {
+			if (item.keyTag == tag && item != REMOVED && Arrays.equals(item.key, key)) {
 				return item;
 			}
 		}
@@ -199,6 +200,20 @@ final class ItemTable {
 			size += segment.live;
 		}
 		return size;
+	}
+
+	/**
+	 * Returns the byte of a key's hash that its item keeps as a tag.
+	 * @param hash the key's hash code
+	 * @return the tag
+	 */
+	static byte keyTag(int hash) {
+		return tagOf(spread(hash));
+	}
+
+	/** Bits 16 to 23 of the spread hash: neither the segment's bits nor, in most tables, the slot's. */
+	private static byte tagOf(int spread) {
+		return (byte) (spread >>> 16);
 	}
 
 	private Segment segmentFor(int spread) {

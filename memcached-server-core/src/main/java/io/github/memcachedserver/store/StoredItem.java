@@ -53,6 +53,12 @@ final class StoredItem {
 
 	final byte[] key;
 
+	/**
+	 * A byte of the key's hash ({@link ItemTable#keyTag}): a lookup passing another key's item
+	 * mostly stops here, without reading that key's bytes. It fits in the item's padding.
+	 */
+	final byte keyTag;
+
 	final byte[] value;
 
 	final int flags;
@@ -72,15 +78,17 @@ final class StoredItem {
 	private volatile byte state;
 
 	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt) {
-		this(key.unsafeBytes(), value, flags, expiresAt, cas, storedAt, false);
+		this(key.unsafeBytes(), ItemTable.keyTag(key.hashCode()), value, flags, expiresAt, cas, storedAt, false);
 	}
 
 	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt, boolean stale) {
-		this(key.unsafeBytes(), value, flags, expiresAt, cas, storedAt, stale);
+		this(key.unsafeBytes(), ItemTable.keyTag(key.hashCode()), value, flags, expiresAt, cas, storedAt, stale);
 	}
 
-	private StoredItem(byte[] key, byte[] value, int flags, long expiresAt, long cas, long storedAt, boolean stale) {
+	private StoredItem(byte[] key, byte keyTag, byte[] value, int flags, long expiresAt, long cas, long storedAt,
+			boolean stale) {
 		this.key = key;
+		this.keyTag = keyTag;
 		this.value = value;
 		this.flags = flags;
 		// an exptime past 2106 can only come from an API caller, not the wire: it means "never" as well
@@ -155,18 +163,18 @@ final class StoredItem {
 	}
 
 	StoredItem withValue(byte[] newValue, long newCas, long now) {
-		return new StoredItem(this.key, newValue, this.flags, expiresAt(), newCas, now, false);
+		return new StoredItem(this.key, this.keyTag, newValue, this.flags, expiresAt(), newCas, now, false);
 	}
 
 	/** The same item with another expiry, as memcached changes it in place. */
 	StoredItem withExpiry(long newExpiresAt) {
-		return new StoredItem(this.key, this.value, this.flags, newExpiresAt, this.cas, storedAt(), stale())
+		return new StoredItem(this.key, this.keyTag, this.value, this.flags, newExpiresAt, this.cas, storedAt(), stale())
 			.keepingStateOf(this);
 	}
 
 	/** The same item after an in-place rewrite (incr, decr): a new value and CAS unique. */
 	StoredItem rewritten(byte[] newValue, long newCas) {
-		return new StoredItem(this.key, newValue, this.flags, expiresAt(), newCas, storedAt(), stale())
+		return new StoredItem(this.key, this.keyTag, newValue, this.flags, expiresAt(), newCas, storedAt(), stale())
 			.keepingStateOf(this);
 	}
 

@@ -56,6 +56,28 @@ class ReplyBatchTests {
 	}
 
 	@Test
+	void answersWrittenIntoTheBatchKeepTheirPlaceAmongAddedOnes() {
+		this.batch.add(answer("HD\r\n"), this.allocator);
+		assertThat(drain(this.batch.write(8, this.allocator, (out) -> out.writeBytes(ascii("EN\r\n"))))).isEmpty();
+		this.batch.add(answer("NF\r\n"), this.allocator);
+		assertThat(drain(this.batch.flush())).containsExactly("HD\r\nEN\r\nNF\r\n");
+	}
+
+	@Test
+	void anAnswerTooLargeToCopyIsNotWrittenIntoTheBatch() {
+		assertThat(this.batch.write(ReplyBatch.MAX_COPIED_ANSWER + 1, this.allocator, (out) -> out.writeByte('x')))
+			.isNull();
+		assertThat(drain(this.batch.flush())).isEmpty();
+	}
+
+	@Test
+	void aClosedConnectionsBatchTakesNoWrittenAnswer() {
+		this.batch.release();
+		assertThat(drain(this.batch.write(8, this.allocator, (out) -> out.writeBytes(ascii("EN\r\n"))))).isEmpty();
+		assertThat(drain(this.batch.flush())).isEmpty();
+	}
+
+	@Test
 	void aClosingAnswerLeavesInOneBufferWithTheBatch() {
 		this.batch.add(answer("HD\r\n"), this.allocator);
 		assertThat(drain(this.batch.finish(answer("SERVER_ERROR bye\r\n"), this.allocator)))
@@ -74,7 +96,11 @@ class ReplyBatchTests {
 	}
 
 	private ByteBuf answer(String text) {
-		return this.allocator.buffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+		return this.allocator.buffer().writeBytes(ascii(text));
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
 	private List<String> drain(Publisher<ByteBuf> publisher) {

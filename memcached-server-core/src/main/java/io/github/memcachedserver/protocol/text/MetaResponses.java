@@ -67,34 +67,84 @@ public final class MetaResponses {
 	 * @return the answer, or {@code null} when quiet mode suppresses it
 	 */
 	public static @Nullable ByteBuf encode(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
-		MetaFlags flags = command.flags();
-		if (flags.opaqueTooLong()) {
-			// memcached finds an over-long opaque of mg and ma only while answering, after acting
-			return TextResponses.line(allocator, MetaCommandParser.OPAQUE_TOO_LONG);
+		if (!answers(command, result)) {
+			return null;
+		}
+		if (isBareStatus(command, result)) {
+			return line(result.status());
+		}
+		ByteBuf out = allocator.buffer(sizeHint(command, result));
+		write(out, command, result);
+		return out;
+	}
+
+	/**
+	 * Tells whether a meta command has an answer: quiet mode suppresses the nominal ones.
+	 * @param command the command
+	 * @param result what it found or did
+	 * @return whether there is an answer to write
+	 */
+	public static boolean answers(MetaCommand command, MetaResult result) {
+		if (command.flags().opaqueTooLong()) {
+			return true;
 		}
 		boolean nominal = (command.code() == 'g') ? result.status() == MetaResult.Status.MISS
 				: result.status() == MetaResult.Status.HIT;
-		if (flags.quiet() && nominal && command.code() != 'e') {
-			return null;
-		}
-		return switch (command.code()) {
-			case 'g' -> get(allocator, command, result);
-			case 'a' -> arithmetic(allocator, command, result);
-			case 'e' -> debug(allocator, command, result);
-			default -> status(allocator, command, result);
-		};
+		return !(command.flags().quiet() && nominal && command.code() != 'e');
 	}
 
-	private static ByteBuf get(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
+	/**
+	 * Returns about how many bytes the answer takes, to size a buffer for it.
+	 * @param command the command
+	 * @param result what it found or did
+	 * @return the expected size in bytes
+	 */
+	public static int sizeHint(MetaCommand command, MetaResult result) {
+		byte[] value = result.value();
+		return 64 + ((value != null && command.code() == 'g') ? value.length : 0);
+	}
+
+	/**
+	 * Writes the answer to a meta command that has one ({@link #answers}) at the end of a buffer.
+	 * @param out the buffer
+	 * @param command the command
+	 * @param result what it found or did
+	 */
+	public static void write(ByteBuf out, MetaCommand command, MetaResult result) {
+		if (command.flags().opaqueTooLong()) {
+			// memcached finds an over-long opaque of mg and ma only while answering, after acting
+			ByteBufUtil.writeAscii(out, MetaCommandParser.OPAQUE_TOO_LONG);
+			out.writeBytes(CRLF);
+			return;
+		}
+		switch (command.code()) {
+			case 'g' -> get(out, command, result);
+			case 'a' -> arithmetic(out, command, result);
+			case 'e' -> debug(out, command, result);
+			default -> status(out, command, result);
+		}
+	}
+
+	/** Whether the answer is a code alone: the same bytes every time, shared rather than allocated. */
+	private static boolean isBareStatus(MetaCommand command, MetaResult result) {
+		char code = command.code();
+		if (code == 'e' || command.flags().opaqueTooLong()) {
+			return false;
+		}
+		boolean withData = (code == 'g' || code == 'a') && result.status() == MetaResult.Status.HIT;
+		return !withData && !echoesAny(command, command.flags().tokens());
+	}
+
+	private static void get(ByteBuf out, MetaCommand command, MetaResult result) {
 		if (result.status() != MetaResult.Status.HIT) {
-			return status(allocator, command, result);
+			status(out, command, result);
+			return;
 		}
 		MetaFlags flags = command.flags();
 		byte[] value = result.value();
 		// mg C (protocol.txt): an unchanged item is answered without its value
 		boolean sendValue = flags.returnValue() && value != null
 				&& (flags.compareCas() == null || flags.compareCas() != result.cas());
-		ByteBuf out = allocator.buffer(64 + ((value != null) ? value.length : 0));
 		if (sendValue) {
 			out.writeBytes(VA);
 			AsciiDecimal.write(out, value.length);
@@ -131,19 +181,14 @@ public final class MetaResponses {
 		if (sendValue) {
 			out.writeBytes(value).writeBytes(CRLF);
 		}
-		return out;
 	}
 
 	/**
 	 * Writes a code and the flags it echoes: {@code O} and {@code k}, and for {@code ms}
 	 * also {@code c} and {@code s}.
 	 */
-	private static ByteBuf status(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
+	private static void status(ByteBuf out, MetaCommand command, MetaResult result) {
 		List<byte[]> tokens = command.flags().tokens();
-		if (!echoesAny(command, tokens)) {
-			return line(result.status());
-		}
-		ByteBuf out = allocator.buffer();
 		out.writeBytes(code(result.status()));
 		boolean stored = result.status() == MetaResult.Status.HIT;
 		for (int i = 0; i < tokens.size(); i++) {
@@ -163,7 +208,7 @@ public final class MetaResponses {
 				}
 			}
 		}
-		return out.writeBytes(CRLF);
+		out.writeBytes(CRLF);
 	}
 
 	private static boolean echoesAny(MetaCommand command, List<byte[]> tokens) {
@@ -179,13 +224,13 @@ public final class MetaResponses {
 		return flag == 'O' || flag == 'k' || (command.code() == 's' && (flag == 'c' || flag == 's'));
 	}
 
-	private static ByteBuf arithmetic(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
+	private static void arithmetic(ByteBuf out, MetaCommand command, MetaResult result) {
 		if (result.status() != MetaResult.Status.HIT) {
-			return status(allocator, command, result);
+			status(out, command, result);
+			return;
 		}
 		MetaFlags flags = command.flags();
 		byte[] number = result.value();
-		ByteBuf out = allocator.buffer();
 		if (flags.returnValue()) {
 			out.writeBytes(VA);
 			AsciiDecimal.write(out, number.length);
@@ -208,14 +253,14 @@ public final class MetaResponses {
 		if (flags.returnValue()) {
 			out.writeBytes(CRLF).writeBytes(number);
 		}
-		return out.writeBytes(CRLF);
+		out.writeBytes(CRLF);
 	}
 
-	private static ByteBuf debug(ByteBufAllocator allocator, MetaCommand command, MetaResult result) {
+	private static void debug(ByteBuf out, MetaCommand command, MetaResult result) {
 		if (result.status() != MetaResult.Status.HIT) {
-			return EN_LINE.duplicate();
+			out.writeBytes(EN).writeBytes(CRLF);
+			return;
 		}
-		ByteBuf out = allocator.buffer();
 		ByteBufUtil.writeAscii(out, "ME ");
 		out.writeBytes(keyBytes(command, result.binaryKey()));
 		// one pseudo slab class, as in "stats items": this store does not partition memory
@@ -228,7 +273,7 @@ public final class MetaResponses {
 		ByteBufUtil.writeAscii(out, result.fetchedBefore() ? " fetch=yes" : " fetch=no");
 		ByteBufUtil.writeAscii(out, " cls=1 size=");
 		AsciiDecimal.write(out, result.size());
-		return out.writeBytes(CRLF);
+		out.writeBytes(CRLF);
 	}
 
 	private static void key(ByteBuf out, MetaCommand command) {
