@@ -77,7 +77,7 @@ final class AdminCommandPolicy {
 			if (request.command() == Opcodes.FLUSH) {
 				this.statistics.cmdFlush.increment();
 			}
-			return new BinaryRejection(request.opcode(), request.opaque(), Opcodes.STATUS_AUTH_ERROR, false, null);
+			return new BinaryRejection(request.opcode(), request.opaque(), Opcodes.STATUS_AUTH_ERROR, false, null, false);
 		}
 		return command;
 	}

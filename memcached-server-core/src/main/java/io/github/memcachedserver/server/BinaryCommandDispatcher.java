@@ -70,9 +70,7 @@ final class BinaryCommandDispatcher {
 	 * Answers a request refused while it was framed.
 	 */
 	Mono<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
-		// memcached checks a header's key and extras against its body before authentication
-		boolean framingError = rejection.status() == Opcodes.STATUS_UNKNOWN_COMMAND && rejection.closeConnection();
-		if (!framingError && unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
+		if (!rejection.malformedHeader() && unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
 			return refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator);
 		}
 		if (rejection.closeConnection()) {
@@ -159,6 +157,7 @@ final class BinaryCommandDispatcher {
 				yield this.handlerTimeout.guard(this.handler.flushAll(session, delay))
 					.then(Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0)));
 			}
+			// decoded only when authentication is on
 			case Opcodes.SASL_LIST_MECHS, Opcodes.SASL_AUTH, Opcodes.SASL_STEP ->
 				this.authentication.sasl(request, connection, allocator);
 			case Opcodes.NOOP -> Mono.fromSupplier(() -> BinaryResponses.success(allocator, request, 0));

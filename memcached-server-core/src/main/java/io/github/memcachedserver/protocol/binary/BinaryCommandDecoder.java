@@ -126,7 +126,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 		this.key = (this.keyLength > 0) ? Key.wrap(keyBytes) : null;
 		this.state = State.HEADER;
 		if ((long) this.keyLength + this.extrasLength > this.bodyLength) {
-			close(in, out, reject(Opcodes.STATUS_UNKNOWN_COMMAND, true, null));
+			close(in, out, new BinaryRejection(this.opcode, this.opaque, Opcodes.STATUS_UNKNOWN_COMMAND, true, null,
+					true));
 			return false;
 		}
 		if (this.keyLength > KEY_MAX_LENGTH) {
@@ -244,7 +245,7 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	}
 
 	private BinaryRejection reject(int status, boolean closeConnection, @Nullable Key staleKey) {
-		return new BinaryRejection(this.opcode, this.opaque, status, closeConnection, staleKey);
+		return new BinaryRejection(this.opcode, this.opaque, status, closeConnection, staleKey, false);
 	}
 
 	private void close(ByteBuf in, List<Object> out, Object last) {

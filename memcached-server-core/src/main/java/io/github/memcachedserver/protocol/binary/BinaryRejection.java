@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param closeConnection whether memcached closes the connection after the answer
  * @param staleKey for a refused {@code set}, the key whose old item must go (as memcached
  * drops it so stale data cannot persist), otherwise {@code null}
+ * @param malformedHeader whether the header itself is inconsistent (key and extras longer
+ * than the body), which memcached answers even before it asks for authentication
  * @since 0.1.0
  */
-public record BinaryRejection(int opcode, int opaque, int status, boolean closeConnection, @Nullable Key staleKey)
-		implements MemcachedCommand {
+public record BinaryRejection(int opcode, int opaque, int status, boolean closeConnection, @Nullable Key staleKey,
+		boolean malformedHeader) implements MemcachedCommand {
 
 	@Override
 	public String name() {
