@@ -390,9 +390,9 @@ final class CommandDispatcher {
 		if (!MetaResponses.answers(command, result)) {
 			return Mono.empty();
 		}
-		Mono<ByteBuf> batched = connection.replies().write(MetaResponses.sizeHint(command, result), allocator,
+		Publisher<ByteBuf> batched = connection.replies().write(MetaResponses.sizeHint(command, result), allocator,
 				(out) -> MetaResponses.write(out, command, result));
-		return (batched != null) ? batched : Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
+		return (batched != null) ? Mono.from(batched) : Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
 	}
 
 	/** Counts a meta command in the classic counters its classic twin feeds. */

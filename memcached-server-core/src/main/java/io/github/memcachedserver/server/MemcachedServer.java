@@ -32,6 +32,7 @@ import io.github.memcachedserver.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.protocol.text.TextProtocolLimits;
 import io.github.memcachedserver.protocol.text.TextResponses;
+import io.github.memcachedserver.server.EventLoopCommandRunner.RoutedAnswers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -64,9 +65,11 @@ import reactor.netty.tcp.TcpServerConfig;
  * all serving one {@link MemcachedCommandHandler}. Listeners can be opened and closed while
  * the server runs (the Perl original's {@code open}, {@code close} and {@code close_all}).
  * <p>
- * Each connection is one reactive pipeline: decoded commands run one at a time in request
- * order ({@code concatMap}), so a pipelined write is visible to the read after it, and all
- * answers go out through a single send that reactor-netty flushes once per burst.
+ * Commands of a connection run one at a time in request order, so a pipelined write is
+ * visible to the read after it. A command whose answer is there at once (the built-in
+ * store's) runs right on the event loop, and the answers of one socket read leave in one
+ * flush ({@link EventLoopCommandRunner}); anything else goes through the connection's
+ * reactive pipeline ({@code concatMap}), whose answers go out through a single send.
  *
  * @since 0.1.0
  */
@@ -482,7 +485,6 @@ public final class MemcachedServer {
 		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		connection.addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
-		connection.addHandlerLast(ReadCompleteMarker.NAME, new ReadCompleteMarker());
 		if (!this.idleTimeout.isZero()) {
 			connection.onReadIdle(this.idleTimeout.toMillis(), connection::dispose);
 		}
@@ -510,26 +512,38 @@ public final class MemcachedServer {
 		if (backlog != null) {
 			connection.guardedBy(backlog);
 		}
-		Flux<ByteBuf> responses = inbound.receiveObject()
+		ByteBufAllocator allocator = outbound.alloc();
+		holder[0].addHandlerLast(EventLoopCommandRunner.NAME, new EventLoopCommandRunner(connection,
+				(decoded) -> dispatch(accept(decoded, connection), connection, allocator),
+				MemcachedServer::endsConnection, backlog));
+		Flux<Object> responses = inbound.receiveObject()
 			.takeWhile((message) -> message != END_OF_COMMANDS)
 			.takeUntil(MemcachedServer::endsConnection)
 			.concatMap((message) -> {
+				if (message instanceof RoutedAnswers routed) {
+					return routed.answers();
+				}
 				if (!(message instanceof MemcachedCommand decoded)) {
 					// the end of a read: what its commands answered at once leaves together
-					return connection.replies().flush();
+					return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.READ_WRITTEN));
 				}
-				connection.commandReceived(System.currentTimeMillis() / 1000);
-				MemcachedCommand command = this.adminCommands.apply(decoded);
+				MemcachedCommand command = accept(decoded, connection);
 				// no command runs while answers above the outbound cap wait for the client
 				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
 				return (writable != null)
-						? writable.thenMany(Flux.defer(() -> dispatch(command, connection, outbound.alloc())))
-						: dispatch(command, connection, outbound.alloc());
+						? writable.thenMany(Flux.defer(() -> dispatch(command, connection, allocator)))
+						: dispatch(command, connection, allocator);
 			}, this.maxInFlightCommands)
 			// answers gathered before a quit or the end of commands
-			.concatWith(Mono.defer(() -> connection.replies().flush()))
+			.concatWith(Flux.defer(() -> connection.replies().flush()))
 			.takeUntil((response) -> connection.isClosing());
-		return outbound.send(responses).then();
+		return outbound.sendObject(responses).then();
+	}
+
+	/** Notes a command's arrival and applies the admin command policy to it. */
+	private MemcachedCommand accept(MemcachedCommand decoded, ClientConnection connection) {
+		connection.commandReceived(System.currentTimeMillis() / 1000);
+		return this.adminCommands.apply(decoded);
 	}
 
 	private Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection,

@@ -12,8 +12,10 @@ import reactor.core.publisher.Mono;
 /**
  * Gathers the answers a connection has at once (the built-in store's) into one buffer until
  * the commands of a read have all run, so a pipelined burst leaves as one outbound message
- * instead of one per answer: each message costs a trip through reactor-netty's send queue,
- * the channel pipeline and the outbound buffer, more than writing the answer itself.
+ * instead of one per answer: each message costs a trip through the channel pipeline and the
+ * outbound buffer (and, from the reactive pipeline, reactor-netty's send queue), more than
+ * writing the answer itself. The event loop takes the batch at the end of a read
+ * ({@link EventLoopCommandRunner}), or the reactive pipeline does when the read went there.
  * <p>
  * Answers keep their order: whatever answer does not join the batch (a late one, a large one)
  * goes out after the batch gathered before it. Commands of one connection run one at a time,
@@ -51,7 +53,7 @@ final class ReplyBatch {
 		}
 		if (answer.readableBytes() > MAX_COPIED_ANSWER) {
 			ByteBuf gathered = take();
-			return (gathered != null) ? Flux.just(gathered, answer) : one(answer);
+			return (gathered != null) ? ReadyAnswers.of(gathered, answer) : ReadyAnswers.of(answer);
 		}
 		if (this.batch == null) {
 			// a lone answer (one request per read) goes out as it is, without a copy
@@ -60,7 +62,7 @@ final class ReplyBatch {
 		}
 		ownBatch(answer.readableBytes(), allocator).writeBytes(answer);
 		answer.release();
-		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? one(take()) : Mono.empty();
+		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? ReadyAnswers.of(take()) : Mono.empty();
 	}
 
 	/**
@@ -71,7 +73,7 @@ final class ReplyBatch {
 	 * @return what has to go out now (nothing while the batch gathers), or {@code null} when an
 	 * answer this large does not join the batch
 	 */
-	synchronized @Nullable Mono<ByteBuf> write(int size, ByteBufAllocator allocator, Consumer<ByteBuf> writer) {
+	synchronized @Nullable Publisher<ByteBuf> write(int size, ByteBufAllocator allocator, Consumer<ByteBuf> writer) {
 		if (size > MAX_COPIED_ANSWER) {
 			return null;
 		}
@@ -79,7 +81,7 @@ final class ReplyBatch {
 			return Mono.empty();
 		}
 		writer.accept(ownBatch(size, allocator));
-		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? one(take()) : Mono.empty();
+		return (this.batch.readableBytes() >= MAX_BATCH_BYTES) ? ReadyAnswers.of(take()) : Mono.empty();
 	}
 
 	/**
@@ -89,7 +91,7 @@ final class ReplyBatch {
 	 */
 	synchronized Publisher<ByteBuf> before(Publisher<ByteBuf> answer) {
 		ByteBuf gathered = take();
-		return (gathered != null) ? Flux.concat(one(gathered), answer) : answer;
+		return (gathered != null) ? Flux.concat(ReadyAnswers.of(gathered), answer) : answer;
 	}
 
 	/**
@@ -98,25 +100,33 @@ final class ReplyBatch {
 	 * @param answer the last answer (this batch takes it over)
 	 * @return the batch and the answer
 	 */
-	synchronized Mono<ByteBuf> finish(ByteBuf answer, ByteBufAllocator allocator) {
+	synchronized Publisher<ByteBuf> finish(ByteBuf answer, ByteBufAllocator allocator) {
 		if (this.batch == null || this.released) {
-			return one(answer);
+			return ReadyAnswers.of(answer);
 		}
 		ByteBuf gathered = take();
 		ByteBuf last = allocator.buffer(gathered.readableBytes() + answer.readableBytes());
 		last.writeBytes(gathered).writeBytes(answer);
 		gathered.release();
 		answer.release();
-		return one(last);
+		return ReadyAnswers.of(last);
 	}
 
 	/**
 	 * Hands on the batch gathered so far, at the end of a read.
 	 * @return the batch, or nothing when it is empty
 	 */
-	synchronized Mono<ByteBuf> flush() {
+	synchronized Publisher<ByteBuf> flush() {
 		ByteBuf gathered = take();
-		return (gathered != null) ? one(gathered) : Mono.empty();
+		return (gathered != null) ? ReadyAnswers.of(gathered) : Mono.empty();
+	}
+
+	/**
+	 * Takes the batch gathered so far, for writing it directly at the end of a read.
+	 * @return the batch, or {@code null} when it is empty
+	 */
+	synchronized @Nullable ByteBuf takeGathered() {
+		return take();
 	}
 
 	/** Drops the batch of a connection that has closed. */
@@ -148,12 +158,6 @@ final class ReplyBatch {
 		this.batch = null;
 		this.copied = false;
 		return gathered;
-	}
-
-	private static Mono<ByteBuf> one(ByteBuf buffer) {
-		// hidden from concatMap's scalar shortcut, which would release the buffer a second
-		// time when the connection closes right after it (takeUntil cancels while it is in flight)
-		return Mono.just(buffer).hide();
 	}
 
 }

@@ -29,6 +29,16 @@ class ReplyBatchTests {
 	}
 
 	@Test
+	void theEventLoopTakesTheGatheredAnswersAsOneBuffer() {
+		this.batch.add(answer("HD\r\n"), this.allocator);
+		this.batch.write(8, this.allocator, (out) -> out.writeBytes(ascii("EN\r\n")));
+		ByteBuf gathered = this.batch.takeGathered();
+		assertThat(gathered.toString(StandardCharsets.US_ASCII)).isEqualTo("HD\r\nEN\r\n");
+		gathered.release();
+		assertThat(this.batch.takeGathered()).isNull();
+	}
+
+	@Test
 	void aLateAnswerLeavesBehindTheAnswersBeforeIt() {
 		this.batch.add(answer("HD\r\n"), this.allocator);
 		Publisher<ByteBuf> late = this.batch.before(Mono.fromSupplier(() -> answer("VA 1\r\nx\r\n")));

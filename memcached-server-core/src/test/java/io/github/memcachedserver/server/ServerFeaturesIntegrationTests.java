@@ -9,8 +9,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +156,72 @@ class ServerFeaturesIntegrationTests {
 			assertThat(raw.readLine()).startsWith("VERSION ");
 			assertThat(raw.readRetrieval()).isEmpty();
 			assertThat(raw.readRetrieval()).containsExactly("slow:1 0 s1");
+		}
+	}
+
+	@Test
+	void fastCommandsOfALaterReadWaitForASlowAnswerOfAnEarlierRead() throws Exception {
+		SlowKeysHandler handler = new SlowKeysHandler(Duration.ofMillis(300));
+		startOnLoopback(handler);
+		try (RawConnection raw = RawConnection.open(this.server.port())) {
+			raw.send("set fast:1 0 0 2\r\nf1\r\nget slow:1\r\n");
+			assertThat(handler.firstSlowRead.await(5, TimeUnit.SECONDS)).isTrue();
+			// a read of its own, while the slow answer is still on its way
+			raw.send("get fast:1\r\nset fast:2 0 0 2\r\nf2\r\nversion\r\n");
+			assertThat(raw.readLine()).isEqualTo("STORED");
+			assertThat(raw.readRetrieval()).isEmpty();
+			assertThat(raw.readRetrieval()).containsExactly("fast:1 0 f1");
+			assertThat(raw.readLine()).isEqualTo("STORED");
+			assertThat(raw.readLine()).startsWith("VERSION ");
+			// and once it has arrived, fast commands are answered at once again
+			raw.send("get fast:2\r\n");
+			assertThat(raw.readRetrieval()).containsExactly("fast:2 0 f2");
+		}
+	}
+
+	@Test
+	void answersKeepRequestOrderWhateverWaySlowAndFastCommandsAreSplitIntoReads() throws Exception {
+		startOnLoopback(new SlowKeysHandler(Duration.ofMillis(1)));
+		Random random = new Random(42);
+		try (RawConnection raw = RawConnection.open(this.server.port())) {
+			raw.send("set fast:v 0 0 1\r\nf\r\nset slow:v 0 0 1\r\ns\r\n");
+			assertThat(raw.readLine()).isEqualTo("STORED");
+			assertThat(raw.readLine()).isEqualTo("STORED");
+			StringBuilder requests = new StringBuilder();
+			List<String> expected = new ArrayList<>();
+			for (int i = 0; i < 2000; i++) {
+				if (random.nextInt(4) == 0) {
+					requests.append("get slow:v\r\n");
+					expected.add("slow:v 0 s");
+				}
+				else if (random.nextBoolean()) {
+					requests.append("get fast:v\r\n");
+					expected.add("fast:v 0 f");
+				}
+				else {
+					requests.append("get fast:missing\r\n");
+					expected.add(null);
+				}
+			}
+			byte[] bytes = requests.toString().getBytes(StandardCharsets.US_ASCII);
+			for (int at = 0; at < bytes.length;) {
+				// chunks that split commands anywhere, some of them after a pause so that they are reads of their own
+				int length = Math.min(bytes.length - at, 1 + random.nextInt(200));
+				raw.send(Arrays.copyOfRange(bytes, at, at + length));
+				at += length;
+				if (random.nextInt(8) == 0) {
+					Thread.sleep(1);
+				}
+			}
+			for (String value : expected) {
+				List<String> answer = raw.readRetrieval();
+				if (value == null) {
+					assertThat(answer).isEmpty();
+				}
+				else {
+					assertThat(answer).containsExactly(value);
+				}
+			}
 		}
 	}
 
