@@ -3,6 +3,7 @@ package io.github.memcachedserver.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 import io.github.memcachedserver.handler.ClientErrorException;
@@ -22,6 +23,7 @@ import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -52,6 +54,9 @@ final class BinaryCommandDispatcher {
 
 	private final MemcachedServerObserver observer;
 
+	/** Whether anyone observes requests; without an observer no request is timed. */
+	private final boolean observed;
+
 	private final @Nullable ConnectionAuthentication authentication;
 
 	BinaryCommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
@@ -64,14 +69,16 @@ final class BinaryCommandDispatcher {
 		this.version = version;
 		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
 		this.observer = observer;
+		this.observed = observer != MemcachedServerObserver.NONE;
 	}
 
 	/**
 	 * Answers a request refused while it was framed.
 	 */
-	Mono<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
 		if (!rejection.malformedHeader() && unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
-			return refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator);
+			return connection.replies()
+				.before(refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator));
 		}
 		if (rejection.closeConnection()) {
 			connection.closeAfterResponse();
@@ -84,20 +91,21 @@ final class BinaryCommandDispatcher {
 			}
 		}
 		this.observer.commandCompleted(rejection.name(), "error", 0);
-		return unlink.onErrorResume((ex) -> Mono.empty())
+		return connection.replies().before(unlink.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.fromSupplier(() -> BinaryResponses.error(allocator, rejection.opcode(), rejection.opaque(),
-					rejection.status())));
+					rejection.status()))));
 	}
 
 	/**
 	 * Carries out a request.
 	 * @return the answer, empty when a quiet request succeeded
 	 */
-	Mono<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
 		if (unauthenticated(request.command(), connection)) {
-			return refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator);
+			return connection.replies()
+				.before(refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator));
 		}
-		long start = System.nanoTime();
+		long start = startTime();
 		String[] result = { "ok" };
 		Mono<ByteBuf> answer;
 		try {
@@ -106,10 +114,41 @@ final class BinaryCommandDispatcher {
 		catch (RuntimeException ex) {
 			answer = Mono.error(ex);
 		}
-		return answer.onErrorResume((ex) -> {
+		if (answer instanceof Callable<?> ready) {
+			return answerNow(ready, request, connection, allocator, result, start);
+		}
+		return connection.replies().before(answer.onErrorResume((ex) -> {
 			result[0] = "error";
 			return Mono.just(failure(ex, request, connection, allocator));
-		}).doOnSuccess((ignored) -> this.observer.commandCompleted(request.name(), result[0], System.nanoTime() - start));
+		}).doOnSuccess((ignored) -> observe(request, result[0], start)));
+	}
+
+	/**
+	 * Finishes a request whose answer is already there (the built-in store's) without an
+	 * operator chain, its answer joining the connection's batch for the current read.
+	 */
+	private Publisher<ByteBuf> answerNow(Callable<?> ready, BinaryRequest request, ClientConnection connection,
+			ByteBufAllocator allocator, String[] result, long start) {
+		ByteBuf answer;
+		try {
+			answer = (ByteBuf) ready.call();
+		}
+		catch (Exception ex) {
+			result[0] = "error";
+			answer = failure(ex, request, connection, allocator);
+		}
+		observe(request, result[0], start);
+		return (answer != null) ? connection.replies().addNow(answer, connection.isClosing(), allocator) : Mono.empty();
+	}
+
+	private long startTime() {
+		return this.observed ? System.nanoTime() : 0;
+	}
+
+	private void observe(BinaryRequest request, String result, long start) {
+		if (this.observed) {
+			this.observer.commandCompleted(request.name(), result, System.nanoTime() - start);
+		}
 	}
 
 	private boolean unauthenticated(int command, ClientConnection connection) {
@@ -134,9 +173,9 @@ final class BinaryCommandDispatcher {
 		Key key = request.key();
 		byte[] extras = request.extras();
 		return switch (request.command()) {
-			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.guard(this.handler.get(session, key))
-				.map((item) -> hit(request, item, true, allocator, result, false))
-				.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, false)));
+			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(this.handler.get(session, key),
+					(item) -> hit(request, item, true, allocator, result, false),
+					() -> miss(request, allocator, result, false));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
 				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
 				Mono<Item> touched = (request.command() == Opcodes.TOUCH)
@@ -230,6 +269,16 @@ final class BinaryCommandDispatcher {
 				default -> this.handler.set(session, key, entry);
 			});
 		}
+		if (stored instanceof Callable<?> ready) {
+			StoreResult outcome;
+			try {
+				outcome = (StoreResult) ready.call();
+			}
+			catch (Exception ex) {
+				return Mono.error(ex);
+			}
+			return storeAnswer(request, session, (outcome != null) ? outcome : StoreResult.NOT_STORED, allocator, result);
+		}
 		return stored.defaultIfEmpty(StoreResult.NOT_STORED)
 			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
 	}
@@ -269,9 +318,9 @@ final class BinaryCommandDispatcher {
 				return Mono.empty();
 			}
 			// the answer carries the new CAS unique, which the storage contract does not return
-			return this.handlerTimeout.guard(this.handler.get(session, request.key())).map(Item::cas)
-				.defaultIfEmpty(0L)
-				.map((cas) -> BinaryResponses.success(allocator, request, cas));
+			return this.handlerTimeout.answer(this.handler.get(session, request.key()),
+					(item) -> BinaryResponses.success(allocator, request, item.cas()),
+					() -> BinaryResponses.success(allocator, request, 0));
 		}
 		int status = switch (outcome) {
 			case EXISTS -> Opcodes.STATUS_KEY_EXISTS;

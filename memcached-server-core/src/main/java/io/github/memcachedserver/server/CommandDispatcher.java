@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
@@ -143,37 +141,8 @@ final class CommandDispatcher {
 			}
 			return Mono.empty();
 		}
-		if (connection.isClosing()) {
-			// the last answer goes out now, in one buffer with the batch: the connection
-			// closes once the first buffer after the failure is written
-			return connection.replies().finish(answer, allocator);
-		}
-		return connection.replies().add(answer, allocator);
+		return connection.replies().addNow(answer, connection.isClosing(), allocator);
 	}
-
-	/**
-	 * Turns a handler's answer into bytes: at once when the answer is already there, as
-	 * the built-in store's is, otherwise once it arrives (within the handler timeout).
-	 * @param onValue the bytes for a value (may return {@code null} for no answer)
-	 * @param onEmpty the bytes for no value
-	 */
-	@SuppressWarnings("unchecked")
-	private <T> Mono<ByteBuf> answer(Mono<T> handlerAnswer, Function<T, @Nullable ByteBuf> onValue,
-			Supplier<@Nullable ByteBuf> onEmpty) {
-		if (handlerAnswer instanceof Callable<?> ready) {
-			T value;
-			try {
-				value = (T) ready.call();
-			}
-			catch (Exception ex) {
-				return Mono.error(ex);
-			}
-			ByteBuf bytes = (value != null) ? onValue.apply(value) : onEmpty.get();
-			return Mono.justOrEmpty(bytes);
-		}
-		return this.handlerTimeout.guard(handlerAnswer).mapNotNull(onValue).switchIfEmpty(Mono.fromSupplier(onEmpty));
-	}
-
 
 	private long startTime() {
 		return this.observed ? System.nanoTime() : 0;
@@ -210,15 +179,15 @@ final class CommandDispatcher {
 			return store(storage, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
-			return answer(this.handler.delete(session, delete.key()), (deleted) -> deleted(deleted, outcome),
-					() -> deleted(false, outcome));
+			return this.handlerTimeout.answer(this.handler.delete(session, delete.key()),
+					(deleted) -> deleted(deleted, outcome), () -> deleted(false, outcome));
 		}
 		if (command instanceof ArithmeticCommand arithmetic) {
 			return arithmetic(arithmetic, session, allocator, outcome);
 		}
 		if (command instanceof TouchCommand touch) {
-			return answer(this.handler.touch(session, touch.key(), touch.exptime()), (touched) -> touched(touched, outcome),
-					() -> touched(false, outcome));
+			return this.handlerTimeout.answer(this.handler.touch(session, touch.key(), touch.exptime()),
+					(touched) -> touched(touched, outcome), () -> touched(false, outcome));
 		}
 		if (command instanceof FlushAllCommand flush) {
 			this.statistics.cmdFlush.increment();
@@ -269,7 +238,7 @@ final class CommandDispatcher {
 		Key key = command.keys().get(0);
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
 				: this.handler.get(session, key);
-		return answer(item, (hit) -> {
+		return this.handlerTimeout.answer(item, (hit) -> {
 			outcome.hits++;
 			countRead(command.touch(), true);
 			return TextResponses.value(allocator, key, hit, command.withCas());
@@ -334,7 +303,7 @@ final class CommandDispatcher {
 			case PREPEND -> this.handler.prepend(session, command.key(), command.entry().value());
 			case CAS -> this.handler.cas(session, command.key(), command.entry(), command.cas());
 		};
-		return answer(result, (stored) -> {
+		return this.handlerTimeout.answer(result, (stored) -> {
 			if (command.mode() == StorageMode.CAS) {
 				this.statistics.countCas(stored);
 			}
@@ -346,7 +315,7 @@ final class CommandDispatcher {
 			Outcome outcome) {
 		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
 				: this.handler.decrement(session, command.key(), command.delta());
-		return answer(result, (value) -> {
+		return this.handlerTimeout.answer(result, (value) -> {
 			this.statistics.countArithmetic(command.increment(), true);
 			return outcome.set("hit", TextResponses.number(allocator, value));
 		}, () -> {
@@ -364,7 +333,7 @@ final class CommandDispatcher {
 		if (handlerAnswer instanceof Callable<?> ready && !connection.isClosing()) {
 			return metaNow(ready, command, connection, allocator, outcome);
 		}
-		return answer(handlerAnswer, (result) -> {
+		return this.handlerTimeout.answer(handlerAnswer, (result) -> {
 			outcome.result = countMeta(command, result);
 			return MetaResponses.encode(allocator, command, result);
 		}, () -> null);

@@ -66,6 +66,18 @@ final class ReplyBatch {
 	}
 
 	/**
+	 * Adds an answer that is already there, or, when it is the connection's last, hands it on
+	 * at once in one buffer with the batch: the connection closes once that buffer is written.
+	 * @param answer the answer (this batch takes it over)
+	 * @param last whether the connection closes after it
+	 * @param allocator the allocator for the batch
+	 * @return what has to go out now: nothing while the batch gathers
+	 */
+	Publisher<ByteBuf> addNow(ByteBuf answer, boolean last, ByteBufAllocator allocator) {
+		return last ? finish(answer, allocator) : add(answer, allocator);
+	}
+
+	/**
 	 * Writes an answer straight into the batch, saving the answer a buffer of its own.
 	 * @param size about how many bytes the answer takes
 	 * @param allocator the allocator for the batch
