@@ -19,6 +19,7 @@
 #                     intended send time (ratio = p99 ours/memcached, not ops/s)
 #   e_100k       (e)  100 KiB values (E_KEYS keys), 1 in flight
 #   a_memaslap        (a) with memcaslap (unverified; cross-check only)
+#   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: LoadGen speaks text only)
 # Steps that are not load rounds (add them to WORKLOADS):
 #   mem_1m       fresh servers on MC_PORT+100 / OURS_PORT+100, store MEM_ITEMS items (32-byte keys,
 #                100-byte values), report RSS growth, `stats` bytes and, for ours, live heap after a
@@ -169,10 +170,12 @@ run_round() {
 	quiet_gate
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	case $wl in
-	a_memaslap)
+	a_memaslap | a_memaslap_binary)
 		sample_cpu "$pid" 2 "$window" "$log.cpu" &
 		sampler=$!
-		taskset -c "$CLIENT_CPU" memcaslap -s "127.0.0.1:$port" -T 1 -c "$CONNS" \
+		local binary=()
+		if [[ $wl == a_memaslap_binary ]]; then binary=(-B); fi
+		taskset -c "$CLIENT_CPU" memcaslap -s "127.0.0.1:$port" -T 1 -c "$CONNS" "${binary[@]}" \
 			-F "$OUT_DIR/memaslap.cfg" -t "${SECS}s" -S "${SECS}s" > "$log" 2>&1 || rc=$?
 		ops=$(grep -o 'TPS: [0-9]*' "$log" | tail -1 | awk '{print $2}')
 		# memaslap has no percentiles: report its average latency (Total Statistics, Global row) as "p50"
