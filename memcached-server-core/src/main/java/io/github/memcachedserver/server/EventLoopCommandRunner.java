@@ -129,6 +129,10 @@ final class EventLoopCommandRunner extends ChannelDuplexHandler {
 				ctx.write(answer);
 			}
 			this.unflushed = true;
+			if (!ctx.channel().isWritable()) {
+				// a long read's answers start leaving before the read ends
+				flushWritten(ctx);
+			}
 		}
 		else if (answers instanceof Callable<?> scalar) {
 			writeScalar(ctx, scalar);

@@ -174,9 +174,10 @@ class ServerFeaturesIntegrationTests {
 			assertThat(raw.readRetrieval()).containsExactly("fast:1 0 f1");
 			assertThat(raw.readLine()).isEqualTo("STORED");
 			assertThat(raw.readLine()).startsWith("VERSION ");
-			// and once it has arrived, fast commands are answered at once again
+			// and once it has been written, the event loop answers fast commands itself again
 			raw.send("get fast:2\r\n");
 			assertThat(raw.readRetrieval()).containsExactly("fast:2 0 f2");
+			assertThat(handler.lastFastReadRanOnTheEventLoop).isTrue();
 		}
 	}
 
@@ -476,6 +477,9 @@ class ServerFeaturesIntegrationTests {
 
 		volatile CountDownLatch firstSlowRead = new CountDownLatch(1);
 
+		/** Whether the last read of a fast key was run by the event loop rather than the reactive pipeline. */
+		volatile boolean lastFastReadRanOnTheEventLoop;
+
 		SlowKeysHandler(Duration delay) {
 			this.delay = delay;
 		}
@@ -486,6 +490,9 @@ class ServerFeaturesIntegrationTests {
 				this.firstSlowRead.countDown();
 				return Mono.delay(this.delay).then(this.store.get(session, key));
 			}
+			this.lastFastReadRanOnTheEventLoop = StackWalker.getInstance()
+				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EventLoopCommandRunner.class.getName())
+						&& frame.getMethodName().equals("run")));
 			return this.store.get(session, key);
 		}
 
