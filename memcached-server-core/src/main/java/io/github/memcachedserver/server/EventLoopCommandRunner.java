@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -25,6 +26,8 @@ import reactor.core.publisher.Mono;
  * remaining commands and its end ({@link #READ_COMPLETE}) go on too; the pipeline answers
  * the end of a read with its batch and then {@link #READ_WRITTEN}, which this handler sees
  * pass on its way out. Commands run here again once every read handed on has been written.
+ * The pipeline ends with {@link #ALL_WRITTEN}, so that the connection closes only once the
+ * answers written here have left too.
  * <p>
  * Lives on the channel's event loop: no state needs guarding.
  */
@@ -35,8 +38,14 @@ final class EventLoopCommandRunner extends ChannelDuplexHandler {
 	/** The mark, travelling behind the commands of a read handed on to the pipeline. */
 	static final Object READ_COMPLETE = new Object();
 
-	/** The mark the pipeline writes once the answers of a read handed on to it are written. */
+	/** The mark the pipeline writes behind the answers of a read handed on to it. */
 	static final Object READ_WRITTEN = new Object();
+
+	/**
+	 * The mark the pipeline writes behind its last answer: the connection closes once the
+	 * pipeline's writes are done, and answers written here before must have left by then.
+	 */
+	static final Object ALL_WRITTEN = new Object();
 
 	/** Answers that have to go through the reactive pipeline. */
 	record RoutedAnswers(Publisher<ByteBuf> answers) {
@@ -105,9 +114,13 @@ final class EventLoopCommandRunner extends ChannelDuplexHandler {
 
 	@Override
 	public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
-		if (message == READ_WRITTEN) {
-			this.readsInPipeline--;
-			promise.trySuccess();
+		if (message == READ_WRITTEN || message == ALL_WRITTEN) {
+			if (message == READ_WRITTEN) {
+				this.readsInPipeline--;
+			}
+			// nothing to send, but queued behind everything written so far: the pipeline's
+			// send completes only once that has left, the answers written here included
+			ctx.write(Unpooled.EMPTY_BUFFER, promise);
 			return;
 		}
 		ctx.write(message, promise);

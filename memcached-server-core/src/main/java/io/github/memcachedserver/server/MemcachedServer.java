@@ -536,7 +536,8 @@ public final class MemcachedServer {
 			}, this.maxInFlightCommands)
 			// answers gathered before a quit or the end of commands
 			.concatWith(Flux.defer(() -> connection.replies().flush()))
-			.takeUntil((response) -> connection.isClosing());
+			.takeUntil((response) -> connection.isClosing())
+			.concatWith(Mono.just(EventLoopCommandRunner.ALL_WRITTEN));
 		return outbound.sendObject(responses).then();
 	}
 
