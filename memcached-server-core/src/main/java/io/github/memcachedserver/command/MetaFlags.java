@@ -42,19 +42,6 @@ public record MetaFlags(List<byte[]> tokens, boolean base64Key, boolean quiet, b
 	}
 
 	/**
-	 * Tells whether one flag was sent before another, which matters where memcached
-	 * handles flags in request order (a {@code t} before a {@code T} shows the old TTL).
-	 * @param first the flag expected first
-	 * @param second the other flag
-	 * @return whether both were sent, {@code first} before {@code second}
-	 */
-	public boolean before(char first, char second) {
-		int firstIndex = indexOf(first);
-		int secondIndex = indexOf(second);
-		return firstIndex >= 0 && secondIndex > firstIndex;
-	}
-
-	/**
 	 * Tells whether an opaque token is longer than memcached's 32 bytes ({@code O} included).
 	 * @return whether the opaque is too long
 	 */

@@ -290,23 +290,21 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					outcome.value = MetaResult.of(MetaResult.Status.MISS);
 					return null;
 				}
-				// a stub whose creator wins the right to fill it (anti-dogpiling)
-				item = new StoredItem(key, EMPTY, 0, Entry.expiresAtEpochSecond(flags.vivifyTtl(), now),
-						casFor(flags), now);
+				// a stub whose creator wins the right to fill it (anti-dogpiling); its expiry comes with N below
+				item = new StoredItem(key, EMPTY, 0, 0, casFor(flags), now);
 				this.totalItems.increment();
 				created = true;
 			}
 			boolean fetchedBefore = item.fetched();
 			long sinceAccess = now - item.lastAccess();
-			// memcached reads the flags in order: a t before the T shows the old TTL
-			long ttlBeforeTouch = item.ttl(now);
-			if (flags.ttl() != null) {
-				item = item.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
+			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, item.expiresAt(), created, now);
+			if (expiry.expiresAt != item.expiresAt()) {
+				item = item.withExpiry(expiry.expiresAt);
 			}
 			boolean tokenSentBefore = item.tokenSent();
 			boolean won = created;
-			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && item.expiresAt() != 0
-					&& item.expiresAt() < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
+			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && expiry.expiresAtForRecache != 0
+					&& expiry.expiresAtForRecache < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
 				won = true;
 			}
 			if (item.stale() && !tokenSentBefore) {
@@ -318,8 +316,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			if (!flags.noBump()) {
 				item.bump(now);
 			}
-			long ttl = flags.before('t', 'T') ? ttlBeforeTouch : item.ttl(now);
-			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, ttl, sinceAccess,
+			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, expiry.ttlShown(now),
+					sinceAccess,
 					fetchedBefore, won, item.stale(), tokenSentBefore && !created, item.size(), item.binaryKey());
 			return item;
 		});
@@ -428,10 +426,10 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					return null;
 				}
 				byte[] initial = Long.toUnsignedString(flags.initial()).getBytes(StandardCharsets.US_ASCII);
-				StoredItem created = new StoredItem(key, initial, 0, Entry.expiresAtEpochSecond(flags.vivifyTtl(), now),
-						casFor(flags), now);
+				ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, 0, true, now);
+				StoredItem created = new StoredItem(key, initial, 0, expiry.expiresAt, casFor(flags), now);
 				this.totalItems.increment();
-				outcome.value = numberResult(created, initial, now);
+				outcome.value = numberResult(created, initial, expiry.ttlShown(now));
 				return created;
 			}
 			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
@@ -440,23 +438,19 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			long number = Arithmetic.apply(live.value, flags.delta(), increment);
 			StoredItem next = rewriteNumber(live, number, casFor(flags));
-			long ttlBeforeTouch = next.ttl(now);
-			if (flags.ttl() != null) {
-				next = next.withExpiry(Entry.expiresAtEpochSecond(flags.ttl(), now));
+			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, next.expiresAt(), false, now);
+			if (expiry.expiresAt != next.expiresAt()) {
+				next = next.withExpiry(expiry.expiresAt);
 			}
-			MetaResult result = numberResult(next, Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
-					now);
-			// memcached reads the flags in order: a t before the T shows the old TTL
-			outcome.value = flags.before('t', 'T') ? new MetaResult(result.status(), result.value(),
-					result.clientFlags(), result.cas(), ttlBeforeTouch, 0, false, false, false, false, result.size(),
-					result.binaryKey()) : result;
+			outcome.value = numberResult(next, Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
+					expiry.ttlShown(now));
 			return next;
 		});
 	}
 
-	private static MetaResult numberResult(StoredItem item, byte[] digits, long now) {
-		return new MetaResult(MetaResult.Status.HIT, digits, item.flags, item.cas, item.ttl(now), 0, false, false,
-				false, false, item.size(), item.binaryKey());
+	private static MetaResult numberResult(StoredItem item, byte[] digits, long ttl) {
+		return new MetaResult(MetaResult.Status.HIT, digits, item.flags, item.cas, ttl, 0, false, false, false, false,
+				item.size(), item.binaryKey());
 	}
 
 	private MetaResult metaDebug(Key key) {
