@@ -135,13 +135,21 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			return false;
 		}
 		int command = Opcodes.plain(this.opcode);
-		if (!Opcodes.isKnown(command, this.sasl)) {
+		boolean saslRequest = command == Opcodes.SASL_LIST_MECHS || command == Opcodes.SASL_AUTH
+				|| command == Opcodes.SASL_STEP;
+		if (!Opcodes.isKnown(command, this.sasl) && !saslRequest) {
 			// memcached discards a whole body length after the extras and key it already read
 			return swallow(this.bodyLength, reject(Opcodes.STATUS_UNKNOWN_COMMAND, false, null), out);
 		}
 		if (!lengthsValid(command)) {
 			close(in, out, reject(Opcodes.STATUS_INVALID_ARGUMENTS, true, null));
 			return false;
+		}
+		if (!Opcodes.isKnown(command, this.sasl)) {
+			// a SASL request to a server without SASL: memcached checks its lengths as usual, then
+			// answers "unknown command" and skips just the rest of its body
+			return swallow(this.bodyLength - this.keyLength - this.extrasLength,
+					reject(Opcodes.STATUS_UNKNOWN_COMMAND, false, null), out);
 		}
 		boolean saslExchange = command == Opcodes.SASL_AUTH || command == Opcodes.SASL_STEP;
 		if (saslExchange && this.keyLength > SASL_MECHANISM_MAX_LENGTH) {
