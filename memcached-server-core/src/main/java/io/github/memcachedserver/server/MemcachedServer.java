@@ -519,26 +519,39 @@ public final class MemcachedServer {
 		Flux<Object> responses = inbound.receiveObject()
 			.takeWhile((message) -> message != END_OF_COMMANDS)
 			.takeUntil(MemcachedServer::endsConnection)
-			.concatMap((message) -> {
-				if (message instanceof RoutedAnswers routed) {
-					return routed.answers();
-				}
-				if (!(message instanceof MemcachedCommand decoded)) {
-					// the end of a read: what its commands answered at once leaves together
-					return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.READ_WRITTEN));
-				}
-				MemcachedCommand command = accept(decoded, connection);
-				// no command runs while answers above the outbound cap wait for the client
-				Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
-				return (writable != null)
-						? writable.thenMany(Flux.defer(() -> dispatch(command, connection, allocator)))
-						: dispatch(command, connection, allocator);
-			}, this.maxInFlightCommands)
-			// answers gathered before a quit or the end of commands
-			.concatWith(Flux.defer(() -> connection.replies().flush()))
-			.takeUntil((response) -> connection.isClosing())
-			.concatWith(Mono.just(EventLoopCommandRunner.ALL_WRITTEN));
+			.concatMap((message) -> Flux.concat(answersTo(message, connection, backlog, allocator),
+					// a command that closes the connection: nothing goes out after its answers
+					Flux.defer(() -> connection.isClosing() ? lastAnswers(connection) : Mono.empty())),
+					this.maxInFlightCommands)
+			.takeUntil((response) -> response == EventLoopCommandRunner.ALL_WRITTEN)
+			// after a quit or the end of commands
+			.concatWith(Flux.defer(() -> connection.isClosing() ? Mono.empty() : lastAnswers(connection)));
 		return outbound.sendObject(responses).then();
+	}
+
+	/** The answers to a message the event loop handed on: a command, answers still to come, or a read's end. */
+	private Publisher<?> answersTo(Object message, ClientConnection connection,
+			@Nullable OutboundBacklogGuard backlog, ByteBufAllocator allocator) {
+		if (message instanceof RoutedAnswers routed) {
+			return routed.answers();
+		}
+		if (!(message instanceof MemcachedCommand decoded)) {
+			// the end of a read: what its commands answered at once leaves together
+			return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.READ_WRITTEN));
+		}
+		MemcachedCommand command = accept(decoded, connection);
+		// no command runs while answers above the outbound cap wait for the client
+		Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
+		return (writable != null) ? writable.thenMany(Flux.defer(() -> dispatch(command, connection, allocator)))
+				: dispatch(command, connection, allocator);
+	}
+
+	/**
+	 * The answers still gathered when the connection ends, then the mark that lets it close
+	 * only once everything written before has left.
+	 */
+	private static Publisher<Object> lastAnswers(ClientConnection connection) {
+		return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.ALL_WRITTEN));
 	}
 
 	/** Notes a command's arrival and applies the admin command policy to it. */
