@@ -469,9 +469,7 @@ class ServerFeaturesIntegrationTests {
 	}
 
 	/** Delegates to the built-in store, but answers reads of {@code slow:*} keys late. */
-	static final class SlowKeysHandler implements MemcachedCommandHandler {
-
-		private final ConcurrentMapMemcachedStore store = new ConcurrentMapMemcachedStore();
+	static final class SlowKeysHandler extends StoreBackedHandler {
 
 		private final Duration delay;
 
@@ -493,17 +491,7 @@ class ServerFeaturesIntegrationTests {
 			this.lastFastReadRanOnTheEventLoop = StackWalker.getInstance()
 				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EventLoopCommandRunner.class.getName())
 						&& frame.getMethodName().equals("run")));
-			return this.store.get(session, key);
-		}
-
-		@Override
-		public Mono<StoreResult> set(Session session, Key key, Entry entry) {
-			return this.store.set(session, key, entry);
-		}
-
-		@Override
-		public Mono<Boolean> delete(Session session, Key key) {
-			return this.store.delete(session, key);
+			return super.get(session, key);
 		}
 
 	}
