@@ -1,7 +1,11 @@
 package io.github.memcachedserver.handler;
 
+import java.util.Collection;
+import java.util.Map;
+
 import io.github.memcachedserver.command.MetaCommand;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,7 +15,8 @@ import reactor.core.publisher.Mono;
  * {@link ConnectionAbortedException}, connection closed) or {@code CLIENT_ERROR}
  * ({@link ClientErrorException}).
  * <p>
- * Only {@link #get}, {@link #set} and {@link #delete} are required. The composite commands
+ * Only {@link #get}, {@link #set} and {@link #delete} are required; a backend that can read
+ * many keys in one round trip should also implement {@link #getAll}. The composite commands
  * have defaults built from them (read, then write); those are correct for one client at a
  * time but not atomic, so a handler whose backend can do better (a conditional update, a
  * version column) should override them. The built-in store overrides all of them atomically.
@@ -30,6 +35,21 @@ public interface MemcachedCommandHandler {
 	 * @return the item, or empty on a miss
 	 */
 	Mono<Item> get(Session session, Key key);
+
+	/**
+	 * Reads several items at once: a multi-key {@code get}/{@code gets} reaches the handler as
+	 * one call, so a database can answer it with one query ({@code WHERE id IN (...)}). The
+	 * default runs {@link #get} for every key concurrently.
+	 * @param session the client connection
+	 * @param keys the keys, each once, in request order
+	 * @return the items found by key (keys without an item are left out); an error fails
+	 * the whole command, as in memcached
+	 */
+	default Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
+		return Flux.fromIterable(keys)
+			.flatMap((key) -> get(session, key).map((item) -> Map.entry(key, item)), Math.max(1, keys.size()))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+	}
 
 	/**
 	 * Stores an item unconditionally ({@code set}).

@@ -2,6 +2,8 @@ package io.github.memcachedserver.routing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -81,6 +83,24 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 	@Override
 	public Mono<Item> get(Session session, Key key) {
 		return handlerFor(key).get(session, key);
+	}
+
+	/**
+	 * Hands each handler its own keys in one call; the handlers' reads run concurrently.
+	 */
+	@Override
+	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
+		Map<MemcachedCommandHandler, List<Key>> byHandler = new LinkedHashMap<>();
+		for (Key key : keys) {
+			byHandler.computeIfAbsent(handlerFor(key), (handler) -> new ArrayList<>()).add(key);
+		}
+		if (byHandler.size() == 1) {
+			Map.Entry<MemcachedCommandHandler, List<Key>> only = byHandler.entrySet().iterator().next();
+			return only.getKey().getAll(session, only.getValue());
+		}
+		return Flux.fromIterable(byHandler.entrySet())
+			.flatMap((group) -> group.getKey().getAll(session, group.getValue()))
+			.collect(HashMap::new, Map::putAll);
 	}
 
 	@Override

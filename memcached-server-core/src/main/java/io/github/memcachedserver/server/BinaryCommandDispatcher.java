@@ -77,8 +77,7 @@ final class BinaryCommandDispatcher {
 	 */
 	Publisher<ByteBuf> reject(BinaryRejection rejection, ClientConnection connection, ByteBufAllocator allocator) {
 		if (!rejection.malformedHeader() && unauthenticated(Opcodes.plain(rejection.opcode()), connection)) {
-			return connection.replies()
-				.before(refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator));
+			return refuseUnauthenticated(rejection.opcode(), rejection.opaque(), connection, allocator);
 		}
 		if (rejection.closeConnection()) {
 			connection.closeAfterResponse();
@@ -91,9 +90,9 @@ final class BinaryCommandDispatcher {
 			}
 		}
 		this.observer.commandCompleted(rejection.name(), "error", 0);
-		return connection.replies().before(unlink.onErrorResume((ex) -> Mono.empty())
+		return unlink.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.fromSupplier(() -> BinaryResponses.error(allocator, rejection.opcode(), rejection.opaque(),
-					rejection.status()))));
+					rejection.status())));
 	}
 
 	/**
@@ -102,8 +101,7 @@ final class BinaryCommandDispatcher {
 	 */
 	Publisher<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
 		if (unauthenticated(request.command(), connection)) {
-			return connection.replies()
-				.before(refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator));
+			return refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator);
 		}
 		long start = startTime();
 		String[] result = { "ok" };
@@ -117,15 +115,15 @@ final class BinaryCommandDispatcher {
 		if (answer instanceof Callable<?> ready) {
 			return answerNow(ready, request, connection, allocator, result, start);
 		}
-		return connection.replies().before(answer.onErrorResume((ex) -> {
+		return answer.onErrorResume((ex) -> {
 			result[0] = "error";
 			return Mono.just(failure(ex, request, connection, allocator));
-		}).doOnSuccess((ignored) -> observe(request, result[0], start)));
+		}).doOnSuccess((ignored) -> observe(request, result[0], start));
 	}
 
 	/**
 	 * Finishes a request whose answer is already there (the built-in store's) without an
-	 * operator chain, its answer joining the connection's batch for the current read.
+	 * operator chain.
 	 */
 	private Publisher<ByteBuf> answerNow(Callable<?> ready, BinaryRequest request, ClientConnection connection,
 			ByteBufAllocator allocator, String[] result, long start) {
@@ -138,7 +136,7 @@ final class BinaryCommandDispatcher {
 			answer = failure(ex, request, connection, allocator);
 		}
 		observe(request, result[0], start);
-		return (answer != null) ? connection.replies().addNow(answer, connection.isClosing(), allocator) : Mono.empty();
+		return Mono.justOrEmpty(answer);
 	}
 
 	private long startTime() {
@@ -161,10 +159,7 @@ final class BinaryCommandDispatcher {
 			ByteBufAllocator allocator) {
 		connection.closeAfterResponse();
 		this.observer.commandCompleted(Opcodes.name(Opcodes.plain(opcode)), "unauthenticated", 0);
-		// hidden from concatMap's scalar shortcut, which would release the answer a second time
-		// when the connection closes right after it
-		return Mono.fromSupplier(() -> BinaryResponses.error(allocator, opcode, opaque, Opcodes.STATUS_AUTH_ERROR))
-			.hide();
+		return Mono.fromSupplier(() -> BinaryResponses.error(allocator, opcode, opaque, Opcodes.STATUS_AUTH_ERROR));
 	}
 
 	private Mono<ByteBuf> execute(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator,

@@ -1,24 +1,22 @@
 package io.github.memcachedserver.server;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.github.memcachedserver.handler.Session;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 /**
  * The server's side of one client connection: the handler's {@link Session} plus what the
- * pipeline needs to know about closing.
+ * connection's command queue needs to know about closing.
  */
 final class ClientConnection {
 
 	private final Session session;
 
-	private final ReplyBatch replies = new ReplyBatch();
-
-	private volatile boolean closeAfterResponse;
+	/** Set by a command that ends the connection, taken by the queue as the command finishes. */
+	private final AtomicBoolean closeRequested = new AtomicBoolean();
 
 	private volatile long lastCommandAt;
-
-	private @Nullable OutboundBacklogGuard backlog;
 
 	/** Whether the client has logged in, on a server that requires it. */
 	private volatile boolean loggedIn;
@@ -35,35 +33,17 @@ final class ClientConnection {
 		return this.session;
 	}
 
-	/**
-	 * Returns the answers gathered for the commands of the current read.
-	 * @return the batch
-	 */
-	ReplyBatch replies() {
-		return this.replies;
-	}
-
-	void guardedBy(OutboundBacklogGuard backlog) {
-		this.backlog = backlog;
-	}
-
-	/**
-	 * Returns a signal that completes once the client has taken enough of its queued answers
-	 * for more to be written (at once when it has).
-	 * @return the signal
-	 */
-	Mono<Void> whenWritable() {
-		Mono<Void> writable = (this.backlog != null) ? this.backlog.awaitWritable() : null;
-		return (writable != null) ? writable : Mono.empty();
-	}
-
-	/** Marks that the connection closes once the current response is written. */
+	/** Asks for the connection to close once the current command's answer is written. */
 	void closeAfterResponse() {
-		this.closeAfterResponse = true;
+		this.closeRequested.set(true);
 	}
 
-	boolean isClosing() {
-		return this.closeAfterResponse;
+	/**
+	 * Takes the request to close made by the command that just finished.
+	 * @return whether it asked for the connection to close
+	 */
+	boolean takeCloseRequest() {
+		return this.closeRequested.get() && this.closeRequested.getAndSet(false);
 	}
 
 	void commandReceived(long now) {

@@ -1,7 +1,10 @@
 package io.github.memcachedserver.server;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
@@ -86,18 +89,18 @@ final class CommandDispatcher {
 	 */
 	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
 		if (this.authentication != null && !connection.isLoggedIn()) {
-			return connection.replies().before(this.authentication.text(command, connection, allocator)
-				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator))));
+			return this.authentication.text(command, connection, allocator)
+				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		}
 		long start = startTime();
 		Outcome outcome = new Outcome();
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
-			return connection.replies().before(multiRetrieve(retrieval, connection, allocator, outcome)
+			return multiRetrieve(retrieval, connection, allocator, outcome)
 				.onErrorResume((ex) -> {
 					outcome.result = "error";
 					return Mono.just(failure(ex, command, connection, allocator));
 				})
-				.doOnComplete(() -> observe(command, outcome, elapsedSince(start))));
+				.doOnComplete(() -> observe(command, outcome, elapsedSince(start)));
 		}
 		Mono<ByteBuf> response;
 		try {
@@ -116,13 +119,12 @@ final class CommandDispatcher {
 		if (command.noreply()) {
 			response = response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
-		return connection.replies().before(response);
+		return response;
 	}
 
 	/**
 	 * Finishes a command whose answer is already there (the built-in store answers with
-	 * {@code Mono.just}) without an operator chain, its answer joining the connection's
-	 * batch for the current read.
+	 * {@code Mono.just}) without an operator chain.
 	 */
 	private Publisher<ByteBuf> finishNow(Callable<?> ready, MemcachedCommand command, ClientConnection connection,
 			ByteBufAllocator allocator, Outcome outcome, long start) {
@@ -141,7 +143,7 @@ final class CommandDispatcher {
 			}
 			return Mono.empty();
 		}
-		return connection.replies().addNow(answer, connection.isClosing(), allocator);
+		return Mono.just(answer);
 	}
 
 	private long startTime() {
@@ -250,38 +252,33 @@ final class CommandDispatcher {
 	}
 
 	/**
-	 * Answers a multi-key retrieval: every key is fetched first (an error answers the whole
-	 * command, as in memcached), then each hit is written in its own buffer, made only when
-	 * the connection can take more, so that a line repeating a large key stays within the
-	 * outbound limit.
+	 * Answers a multi-key retrieval: every key is read first, in one handler call for a
+	 * {@code get} ({@link MemcachedCommandHandler#getAll}), concurrently for a {@code gat} (an
+	 * error answers the whole command, as in memcached); then each hit is written in its own
+	 * buffer, made only when the command queue asks for it (when the connection can take
+	 * more), so that a line repeating a large key stays within the outbound limit.
 	 */
 	private Flux<ByteBuf> multiRetrieve(RetrievalCommand command, ClientConnection connection,
 			ByteBufAllocator allocator, Outcome outcome) {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
-		return Flux.fromIterable(keys)
-			.concatMap((key) -> fetch(command, session, key, outcome).map((item) -> new Hit(key, item)))
-			.collectList()
-			.flatMapMany((hits) -> Flux.fromIterable(hits)
-				.concatMap((hit) -> connection.whenWritable()
-					.then(Mono.fromSupplier(() -> TextResponses.valueBlock(allocator, hit.key(), hit.item(),
-							command.withCas()))), 1)
-				.concatWith(Mono.fromSupplier(TextResponses::end)));
-	}
-
-	private record Hit(Key key, Item item) {
-	}
-
-	private Mono<Item> fetch(RetrievalCommand command, Session session, Key key, Outcome outcome) {
-		Mono<Item> item = this.handlerTimeout.guard(command.touch()
-				? this.handler.getAndTouch(session, key, command.exptime()) : this.handler.get(session, key));
-		return item.doOnNext((hit) -> {
-			outcome.hits++;
-			countRead(command.touch(), true);
-		}).switchIfEmpty(Mono.fromRunnable(() -> {
-			outcome.misses++;
-			countRead(command.touch(), false);
-		}));
+		Set<Key> distinct = new LinkedHashSet<>(keys);
+		Mono<Map<Key, Item>> items = command.touch() ? Flux.fromIterable(distinct)
+			.flatMap((key) -> this.handler.getAndTouch(session, key, command.exptime()).map((item) -> Map.entry(key, item)),
+					distinct.size())
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue) : this.handler.getAll(session, distinct);
+		return this.handlerTimeout.guard(items).defaultIfEmpty(Map.of()).flatMapMany((found) -> {
+			for (Key key : keys) {
+				boolean hit = found.containsKey(key);
+				outcome.hits += hit ? 1 : 0;
+				outcome.misses += hit ? 0 : 1;
+				countRead(command.touch(), hit);
+			}
+			return Flux.fromIterable(keys)
+				.filter(found::containsKey)
+				.map((key) -> TextResponses.valueBlock(allocator, key, found.get(key), command.withCas()))
+				.concatWith(Mono.fromSupplier(TextResponses::end));
+		});
 	}
 
 	private void countRead(boolean touch, boolean hit) {
@@ -330,8 +327,8 @@ final class CommandDispatcher {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
 		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
-		if (handlerAnswer instanceof Callable<?> ready && !connection.isClosing()) {
-			return metaNow(ready, command, connection, allocator, outcome);
+		if (handlerAnswer instanceof Callable<?> ready) {
+			return metaNow(ready, command, allocator, outcome);
 		}
 		return this.handlerTimeout.answer(handlerAnswer, (result) -> {
 			outcome.result = countMeta(command, result);
@@ -339,12 +336,9 @@ final class CommandDispatcher {
 		}, () -> null);
 	}
 
-	/**
-	 * Answers a meta command whose result is already there, writing the answer straight
-	 * into the connection's batch when it joins one.
-	 */
-	private Mono<ByteBuf> metaNow(Callable<?> ready, MetaCommand command, ClientConnection connection,
-			ByteBufAllocator allocator, Outcome outcome) {
+	/** Answers a meta command whose result is already there, without an operator chain. */
+	private Mono<ByteBuf> metaNow(Callable<?> ready, MetaCommand command, ByteBufAllocator allocator,
+			Outcome outcome) {
 		MetaResult result;
 		try {
 			result = (MetaResult) ready.call();
@@ -356,12 +350,7 @@ final class CommandDispatcher {
 			return Mono.empty();
 		}
 		outcome.result = countMeta(command, result);
-		if (!MetaResponses.answers(command, result)) {
-			return Mono.empty();
-		}
-		Publisher<ByteBuf> batched = connection.replies().write(MetaResponses.sizeHint(command, result), allocator,
-				(out) -> MetaResponses.write(out, command, result));
-		return (batched != null) ? Mono.from(batched) : Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
+		return Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
 	}
 
 	/** Counts a meta command in the classic counters its classic twin feeds. */

@@ -1,19 +1,17 @@
 package io.github.memcachedserver.server;
 
-import io.github.memcachedserver.command.QuitCommand;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
  * Answers every command a client sent before it shut down its sending side, as memcached
  * does: the channel stays open when the input ends ({@link ChannelOption#ALLOW_HALF_CLOSURE}),
- * and the end of input travels behind the last decoded command as a {@code quit}, so the
- * connection closes once all earlier answers are written. Without it, Netty would close the
- * channel at the end of input and drop answers still queued. On Netty's epoll transport
+ * and the end of input travels behind the last decoded command to the {@link CommandQueue},
+ * which closes the connection once all earlier answers are written. Without it, Netty would
+ * close the channel at the end of input and drop answers still queued. On Netty's epoll transport
  * (4.2.15 to at least 4.2.20) answers that have to wait for the socket after the end of input
  * can still be lost: Netty drops the socket from epoll once it waits for nothing, and fails
  * to add it back (see {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswer}).
@@ -30,14 +28,6 @@ final class HalfCloseHandler extends ChannelDuplexHandler {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-	}
-
-	@Override
-	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-		if (event instanceof ChannelInputShutdownEvent) {
-			ctx.fireChannelRead(new QuitCommand());
-		}
-		ctx.fireUserEventTriggered(event);
 	}
 
 	@Override

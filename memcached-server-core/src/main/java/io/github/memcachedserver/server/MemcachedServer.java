@@ -32,7 +32,6 @@ import io.github.memcachedserver.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.protocol.binary.Opcodes;
 import io.github.memcachedserver.protocol.text.TextProtocolLimits;
 import io.github.memcachedserver.protocol.text.TextResponses;
-import io.github.memcachedserver.server.EventLoopCommandRunner.RoutedAnswers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -48,7 +47,6 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
@@ -65,11 +63,10 @@ import reactor.netty.tcp.TcpServerConfig;
  * all serving one {@link MemcachedCommandHandler}. Listeners can be opened and closed while
  * the server runs (the Perl original's {@code open}, {@code close} and {@code close_all}).
  * <p>
- * Commands of a connection run one at a time in request order, so a pipelined write is
- * visible to the read after it. A command whose answer is there at once (the built-in
- * store's) runs right on the event loop, and the answers of one socket read leave in one
- * flush ({@link EventLoopCommandRunner}); anything else goes through the connection's
- * reactive pipeline ({@code concatMap}), whose answers go out through a single send.
+ * Each connection's commands go through its ordered reply queue ({@link CommandQueue}):
+ * consecutive reads run concurrently, any other command runs alone, so a pipelined write is
+ * visible to the read after it, and answers leave in request order, those of one socket read
+ * in one flush.
  *
  * @since 0.1.0
  */
@@ -135,12 +132,6 @@ public final class MemcachedServer {
 	private @Nullable ChannelGroup channels;
 
 	private @Nullable TcpServer tcpServer;
-
-	/**
-	 * Travels behind a connection's last decoded command when the server stops: the
-	 * commands already read are answered, then the connection ends.
-	 */
-	private static final Object END_OF_COMMANDS = new Object();
 
 	MemcachedServer(MemcachedServerBuilder builder) {
 		this.handler = builder.handler;
@@ -397,7 +388,7 @@ public final class MemcachedServer {
 			}
 			channel.eventLoop().execute(() -> {
 				channel.config().setAutoRead(false);
-				channel.pipeline().fireChannelRead(END_OF_COMMANDS);
+				channel.pipeline().fireChannelRead(CommandQueue.END_OF_COMMANDS);
 			});
 		}
 	}
@@ -504,54 +495,13 @@ public final class MemcachedServer {
 		session.setPrincipal(certificateSubject(channel));
 		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000);
 		opened(connection);
-		holder[0].onDispose(() -> {
-			connection.replies().release();
-			closed(connection);
-		});
-		OutboundBacklogGuard backlog = channel.pipeline().get(OutboundBacklogGuard.class);
-		if (backlog != null) {
-			connection.guardedBy(backlog);
-		}
+		holder[0].onDispose(() -> closed(connection));
 		ByteBufAllocator allocator = outbound.alloc();
-		holder[0].addHandlerLast(EventLoopCommandRunner.NAME, new EventLoopCommandRunner(connection,
+		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection,
 				(decoded) -> dispatch(accept(decoded, connection), connection, allocator),
-				MemcachedServer::endsConnection, backlog));
-		Flux<Object> responses = inbound.receiveObject()
-			.takeWhile((message) -> message != END_OF_COMMANDS)
-			.takeUntil(MemcachedServer::endsConnection)
-			.concatMap((message) -> Flux.concat(answersTo(message, connection, backlog, allocator),
-					// a command that closes the connection: nothing goes out after its answers
-					Flux.defer(() -> connection.isClosing() ? lastAnswers(connection) : Mono.empty())),
-					this.maxInFlightCommands)
-			.takeUntil((response) -> response == EventLoopCommandRunner.ALL_WRITTEN)
-			// after a quit or the end of commands
-			.concatWith(Flux.defer(() -> connection.isClosing() ? Mono.empty() : lastAnswers(connection)));
-		return outbound.sendObject(responses).then();
-	}
-
-	/** The answers to a message the event loop handed on: a command, answers still to come, or a read's end. */
-	private Publisher<?> answersTo(Object message, ClientConnection connection,
-			@Nullable OutboundBacklogGuard backlog, ByteBufAllocator allocator) {
-		if (message instanceof RoutedAnswers routed) {
-			return routed.answers();
-		}
-		if (!(message instanceof MemcachedCommand decoded)) {
-			// the end of a read: what its commands answered at once leaves together
-			return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.READ_WRITTEN));
-		}
-		MemcachedCommand command = accept(decoded, connection);
-		// no command runs while answers above the outbound cap wait for the client
-		Mono<Void> writable = (backlog != null) ? backlog.awaitWritable() : null;
-		return (writable != null) ? writable.thenMany(Flux.defer(() -> dispatch(command, connection, allocator)))
-				: dispatch(command, connection, allocator);
-	}
-
-	/**
-	 * The answers still gathered when the connection ends, then the mark that lets it close
-	 * only once everything written before has left.
-	 */
-	private static Publisher<Object> lastAnswers(ClientConnection connection) {
-		return Flux.concat(connection.replies().flush(), Mono.just(EventLoopCommandRunner.ALL_WRITTEN));
+				MemcachedServer::endsConnection, this.maxInFlightCommands));
+		// the queue reads, answers and closes the connection itself: Reactor is not on the I/O path
+		return outbound.neverComplete();
 	}
 
 	/** Notes a command's arrival and applies the admin command policy to it. */
@@ -613,7 +563,7 @@ public final class MemcachedServer {
 		}
 	}
 
-	private static boolean endsConnection(Object command) {
+	private static boolean endsConnection(MemcachedCommand command) {
 		return command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())
 				|| (command instanceof BinaryRequest request && request.command() == Opcodes.QUIT);
 	}

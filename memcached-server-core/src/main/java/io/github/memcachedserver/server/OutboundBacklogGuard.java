@@ -11,15 +11,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * Bounds the answers a connection keeps queued for a client that does not read them.
  * <p>
  * The channel turns unwritable once more than {@code maxOutboundBytes} wait to be sent (its
  * high water mark; writable again below half of it). While it is unwritable the connection
- * runs no further command ({@link #awaitWritable()}), so its decoded commands back up and the
+ * starts no further command ({@link CommandQueue}), so its decoded commands back up and the
  * server stops reading from the client: at most the cap plus one answer stay queued. A client
  * that takes none of the queued bytes for {@code stallTimeout} is disconnected.
  */
@@ -33,11 +31,6 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 
 	private final long stallTimeoutNanos;
 
-	private @Nullable ChannelHandlerContext context;
-
-	/** The command waiting for the channel to turn writable; touched on the event loop only. */
-	private @Nullable MonoSink<Void> waiter;
-
 	private @Nullable ScheduledFuture<?> stallCheck;
 
 	private long backlogAtLastCheck;
@@ -49,7 +42,6 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
-		this.context = ctx;
 		int low = Math.max(1, this.maxOutboundBytes / 2);
 		ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(low, this.maxOutboundBytes));
 	}
@@ -57,38 +49,6 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
 		cancelStallCheck();
-		release();
-	}
-
-	/**
-	 * Returns a signal that completes once the channel takes writes again (or has closed), or
-	 * {@code null} when it does so already, so the common path allocates nothing.
-	 * @return the signal, or {@code null} to go ahead at once
-	 */
-	@Nullable Mono<Void> awaitWritable() {
-		ChannelHandlerContext ctx = this.context;
-		if (ctx == null || isReady(ctx.channel())) {
-			return null;
-		}
-		return Mono.create((sink) -> {
-			// registered on the event loop, where writability changes are announced
-			ctx.executor().execute(() -> {
-				if (isReady(ctx.channel())) {
-					sink.success();
-					return;
-				}
-				if (this.waiter != null) {
-					// one command at a time per connection: a stale waiter can only be a cancelled one
-					this.waiter.success();
-				}
-				this.waiter = sink;
-				sink.onCancel(() -> ctx.executor().execute(() -> {
-					if (this.waiter == sink) {
-						this.waiter = null;
-					}
-				}));
-			});
-		});
 	}
 
 	@Override
@@ -96,7 +56,6 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 		Channel channel = ctx.channel();
 		if (channel.isWritable()) {
 			cancelStallCheck();
-			release();
 		}
 		else if (this.stallTimeoutNanos > 0 && this.stallCheck == null) {
 			this.backlogAtLastCheck = channel.bytesBeforeWritable();
@@ -108,7 +67,6 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		cancelStallCheck();
-		release();
 		ctx.fireChannelInactive();
 	}
 
@@ -131,24 +89,12 @@ final class OutboundBacklogGuard extends ChannelInboundHandlerAdapter {
 		this.stallCheck = ctx.executor().schedule(() -> checkStall(ctx), this.stallTimeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
-	private void release() {
-		MonoSink<Void> sink = this.waiter;
-		if (sink != null) {
-			this.waiter = null;
-			sink.success();
-		}
-	}
-
 	private void cancelStallCheck() {
 		ScheduledFuture<?> check = this.stallCheck;
 		if (check != null) {
 			this.stallCheck = null;
 			check.cancel(false);
 		}
-	}
-
-	private static boolean isReady(Channel channel) {
-		return channel.isWritable() || !channel.isActive();
 	}
 
 }

@@ -2,6 +2,9 @@ package io.github.memcachedserver.store;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -104,6 +107,20 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			item.bump(now);
 		}
 		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
+	}
+
+	@Override
+	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
+		long now = now();
+		Map<Key, Item> found = new HashMap<>();
+		for (Key key : keys) {
+			StoredItem item = readLive(key, now);
+			if (item != null) {
+				item.bump(now);
+				found.put(key, item.toItem());
+			}
+		}
+		return Mono.just(found);
 	}
 
 	@Override

@@ -475,7 +475,7 @@ class ServerFeaturesIntegrationTests {
 
 		volatile CountDownLatch firstSlowRead = new CountDownLatch(1);
 
-		/** Whether the last read of a fast key was run by the event loop rather than the reactive pipeline. */
+		/** Whether the last read of a fast key was run by the command queue itself, on the event loop. */
 		volatile boolean lastFastReadRanOnTheEventLoop;
 
 		SlowKeysHandler(Duration delay) {
@@ -489,8 +489,8 @@ class ServerFeaturesIntegrationTests {
 				return Mono.delay(this.delay).then(this.store.get(session, key));
 			}
 			this.lastFastReadRanOnTheEventLoop = StackWalker.getInstance()
-				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EventLoopCommandRunner.class.getName())
-						&& frame.getMethodName().equals("run")));
+				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(CommandQueue.class.getName())
+						&& frame.getMethodName().equals("startNext")));
 			return super.get(session, key);
 		}
 

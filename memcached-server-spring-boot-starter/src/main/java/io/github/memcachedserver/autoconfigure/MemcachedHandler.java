@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Marks a bean that serves memcached commands: a
  * {@link io.github.memcachedserver.handler.MemcachedCommandHandler} or a minimal
- * {@link io.github.memcachedserver.handler.KeyValueHandler}. On a class it also makes the
+ * {@link io.github.memcachedserver.handler.KeyValueHandler} or
+ * {@link io.github.memcachedserver.handler.BlockingMemcachedHandler}. On a class it also makes the
  * class a component; on a {@code @Bean} method it marks the bean the method returns.
  * <p>
  * Without a {@link #prefix()}, the handler serves every key that no other handler claims;
@@ -40,5 +41,15 @@ public @interface MemcachedHandler {
 	 */
 	@AliasFor("value")
 	String prefix() default "";
+
+	/**
+	 * Whether the handler may block (JDBC, JPA, a blocking client, a driver that runs queries
+	 * on the subscribing thread): its calls then run off the server's event loops, on virtual
+	 * threads when {@code spring.threads.virtual.enabled} is set (Java 21+), else on a bounded
+	 * pool ({@code memcached.server.blocking.*}). A
+	 * {@link io.github.memcachedserver.handler.BlockingMemcachedHandler} always runs so.
+	 * @return whether the handler blocks
+	 */
+	boolean blocking() default false;
 
 }

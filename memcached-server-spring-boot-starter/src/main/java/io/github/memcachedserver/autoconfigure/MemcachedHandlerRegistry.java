@@ -3,9 +3,12 @@ package io.github.memcachedserver.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.memcachedserver.handler.BlockingMemcachedHandler;
 import io.github.memcachedserver.handler.KeyValueHandler;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MemcachedHandlers;
 import io.github.memcachedserver.routing.PrefixRoutingHandler;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -41,17 +44,19 @@ public final class MemcachedHandlerRegistry {
 	 * @param beanFactory the bean factory
 	 * @param store the handler for keys no handler claims, when no catch-all handler exists
 	 * @param storeBeanName the store's bean name, for messages
+	 * @param blockingScheduler where the calls of handlers that block run
 	 * @return the registry
 	 */
 	public static MemcachedHandlerRegistry from(ListableBeanFactory beanFactory, MemcachedCommandHandler store,
-			String storeBeanName) {
+			String storeBeanName, Scheduler blockingScheduler) {
 		Map<String, MemcachedCommandHandler> routes = new LinkedHashMap<>();
 		Map<String, String> routeBeans = new LinkedHashMap<>();
 		String fallbackBean = null;
 		MemcachedCommandHandler fallback = null;
 		for (String beanName : beanFactory.getBeanNamesForAnnotation(MemcachedHandler.class)) {
 			MemcachedHandler annotation = beanFactory.findAnnotationOnBean(beanName, MemcachedHandler.class);
-			MemcachedCommandHandler handler = adapt(beanName, beanFactory.getBean(beanName));
+			MemcachedCommandHandler handler = adapt(beanName, beanFactory.getBean(beanName),
+					annotation != null && annotation.blocking(), blockingScheduler);
 			String prefix = (annotation != null) ? annotation.prefix() : "";
 			if (prefix.isEmpty()) {
 				if (fallbackBean != null) {
@@ -75,15 +80,23 @@ public final class MemcachedHandlerRegistry {
 		return new MemcachedHandlerRegistry(routes, routeBeans, fallbackBean, fallback);
 	}
 
-	private static MemcachedCommandHandler adapt(String beanName, Object bean) {
-		if (bean instanceof MemcachedCommandHandler handler) {
-			return handler;
+	private static MemcachedCommandHandler adapt(String beanName, Object bean, boolean blocking, Scheduler scheduler) {
+		if (bean instanceof BlockingMemcachedHandler handler) {
+			return MemcachedHandlers.offEventLoop(handler, scheduler);
 		}
-		if (bean instanceof KeyValueHandler handler) {
-			return KeyValueHandler.adapt(handler);
+		MemcachedCommandHandler handler;
+		if (bean instanceof MemcachedCommandHandler commandHandler) {
+			handler = commandHandler;
 		}
-		throw new BeanCreationException(beanName, "@MemcachedHandler bean '" + beanName + "' of type "
-				+ bean.getClass().getName() + " implements neither MemcachedCommandHandler nor KeyValueHandler");
+		else if (bean instanceof KeyValueHandler keyValueHandler) {
+			handler = KeyValueHandler.adapt(keyValueHandler);
+		}
+		else {
+			throw new BeanCreationException(beanName, "@MemcachedHandler bean '" + beanName + "' of type "
+					+ bean.getClass().getName()
+					+ " implements none of MemcachedCommandHandler, KeyValueHandler and BlockingMemcachedHandler");
+		}
+		return blocking ? MemcachedHandlers.offEventLoop(handler, scheduler) : handler;
 	}
 
 	private static BeanCreationException conflict(String beanName, String otherBeanName, String keys) {

@@ -14,9 +14,12 @@ import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -25,8 +28,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Auto-configuration of a memcached endpoint: the {@link MemcachedHandler @MemcachedHandler}
@@ -44,6 +50,8 @@ public final class MemcachedServerAutoConfiguration {
 
 	static final String STORE_BEAN_NAME = "memcachedStore";
 
+	static final String BLOCKING_SCHEDULER_BEAN_NAME = "memcachedBlockingScheduler";
+
 	@Bean(STORE_BEAN_NAME)
 	@ConditionalOnMissingBean
 	ConcurrentMapMemcachedStore memcachedStore(MemcachedServerProperties properties) {
@@ -56,8 +64,23 @@ public final class MemcachedServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MemcachedHandlerRegistry memcachedHandlerRegistry(ListableBeanFactory beanFactory, ConcurrentMapMemcachedStore store) {
-		return MemcachedHandlerRegistry.from(beanFactory, store, STORE_BEAN_NAME);
+	MemcachedHandlerRegistry memcachedHandlerRegistry(ListableBeanFactory beanFactory, ConcurrentMapMemcachedStore store,
+			@Qualifier(BLOCKING_SCHEDULER_BEAN_NAME) Scheduler blockingScheduler) {
+		return MemcachedHandlerRegistry.from(beanFactory, store, STORE_BEAN_NAME, blockingScheduler);
+	}
+
+	/**
+	 * Where handlers that block run: virtual threads when the application enables them,
+	 * otherwise a bounded pool whose threads start only when first needed.
+	 */
+	@Bean(name = BLOCKING_SCHEDULER_BEAN_NAME, destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = BLOCKING_SCHEDULER_BEAN_NAME)
+	Scheduler memcachedBlockingScheduler(MemcachedServerProperties properties, Environment environment) {
+		if (Threading.VIRTUAL.isActive(environment)) {
+			return Schedulers.fromExecutor(new VirtualThreadTaskExecutor("memcached-blocking-"));
+		}
+		MemcachedServerProperties.Blocking blocking = properties.getBlocking();
+		return Schedulers.newBoundedElastic(blocking.getThreads(), blocking.getQueueSize(), "memcached-blocking");
 	}
 
 	@Bean

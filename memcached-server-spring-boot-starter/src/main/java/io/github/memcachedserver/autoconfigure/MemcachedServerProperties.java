@@ -106,6 +106,11 @@ public class MemcachedServerProperties {
 	private final Store store = new Store();
 
 	/**
+	 * Where the calls of handlers that block run, when virtual threads are not enabled.
+	 */
+	private final Blocking blocking = new Blocking();
+
+	/**
 	 * Client authentication.
 	 */
 	private final Auth auth = new Auth();
@@ -227,6 +232,10 @@ public class MemcachedServerProperties {
 		this.nativeTransport = nativeTransport;
 	}
 
+	public Blocking getBlocking() {
+		return this.blocking;
+	}
+
 	public Store getStore() {
 		return this.store;
 	}
@@ -242,6 +251,37 @@ public class MemcachedServerProperties {
 	/**
 	 * Settings of the built-in store, used when the application defines no handler.
 	 */
+	public static class Blocking {
+
+		/**
+		 * Threads that run blocking handler calls (like Reactor's bounded elastic pool: 10 per CPU).
+		 */
+		private int threads = 10 * Runtime.getRuntime().availableProcessors();
+
+		/**
+		 * Blocking handler calls that may wait for a thread; beyond it a command answers
+		 * SERVER_ERROR at once.
+		 */
+		private int queueSize = 100_000;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueSize() {
+			return this.queueSize;
+		}
+
+		public void setQueueSize(int queueSize) {
+			this.queueSize = queueSize;
+		}
+
+	}
+
 	public static class Store {
 
 		/**

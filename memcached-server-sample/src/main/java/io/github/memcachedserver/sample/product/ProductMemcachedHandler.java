@@ -1,5 +1,8 @@
 package io.github.memcachedserver.sample.product;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -27,7 +30,8 @@ import org.springframework.dao.TransientDataAccessException;
  * Serves the keys {@code product:<id>} from the {@code product} table: the value is the row
  * as JSON ({@link ProductJson}) and the CAS unique is the row's {@code version} column.
  * <ul>
- * <li>{@code get}/{@code gets}: the row, or a miss.</li>
+ * <li>{@code get}/{@code gets}: the row, or a miss; a multi-key get reads all its rows in one
+ * {@code SELECT ... WHERE id IN (...)}.</li>
  * <li>{@code set}: an upsert; {@code add}: an {@code INSERT} ({@code NOT_STORED} when the row
  * exists); {@code replace}: an {@code UPDATE} ({@code NOT_STORED} when it does not).</li>
  * <li>{@code cas}: {@code UPDATE ... WHERE version = ?}; a stale unique answers
@@ -44,7 +48,9 @@ import org.springframework.dao.TransientDataAccessException;
  *
  * @since 0.1.0
  */
-@MemcachedHandler(prefix = ProductMemcachedHandler.PREFIX)
+// r2dbc-h2 runs each query on the thread that subscribes, and the pool hands connections over
+// on the thread that returns one: off the event loops, or one slow query stalls every client
+@MemcachedHandler(prefix = ProductMemcachedHandler.PREFIX, blocking = true)
 public class ProductMemcachedHandler implements MemcachedCommandHandler {
 
 	/** The key prefix this handler serves. */
@@ -72,8 +78,30 @@ public class ProductMemcachedHandler implements MemcachedCommandHandler {
 
 	@Override
 	public Mono<Item> get(Session session, Key key) {
-		return query(key, (id) -> this.repository.findById(id)
-			.map((product) -> new Item(this.json.write(product), 0, product.version())));
+		return query(key, (id) -> this.repository.findById(id).map(this::item));
+	}
+
+	private Item item(Product product) {
+		return new Item(this.json.write(product), 0, product.version());
+	}
+
+	/**
+	 * Answers a multi-key get with one {@code SELECT ... WHERE id IN (...)}.
+	 */
+	@Override
+	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
+		Map<Long, Key> byId = new HashMap<>();
+		for (Key key : keys) {
+			Long id = id(key);
+			if (id != null) {
+				byId.put(id, key);
+			}
+		}
+		if (byId.isEmpty()) {
+			return Mono.just(Map.of());
+		}
+		return guard(() -> this.repository.findAllById(byId.keySet())
+			.collectMap((product) -> byId.get(product.id()), this::item));
 	}
 
 	@Override

@@ -1,8 +1,10 @@
 package io.github.memcachedserver.sample.product;
 
 import java.math.BigDecimal;
+import java.util.Collection;
 
 import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -38,6 +40,18 @@ public class ProductRepository {
 			.bind("id", id)
 			.map(ProductRepository::product)
 			.one();
+	}
+
+	/**
+	 * Reads several rows in one statement.
+	 * @param ids the primary keys
+	 * @return the rows that exist, in no particular order
+	 */
+	public Flux<Product> findAllById(Collection<Long> ids) {
+		return this.client.sql("SELECT " + COLUMNS + " FROM product WHERE id IN (:ids)")
+			.bind("ids", ids)
+			.map(ProductRepository::product)
+			.all();
 	}
 
 	/**

@@ -1,0 +1,516 @@
+package io.github.memcachedserver.server;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+
+/**
+ * The connection's ordered reply queue: every decoded command takes the next slot, runs when
+ * the ordering rules allow, and its answer leaves when every earlier answer has left.
+ * <p>
+ * Ordering rules (DESIGN.md, "Threading and ordering"): consecutive commands that change
+ * nothing ({@link CommandKinds#isRead}) run concurrently; any other command starts only once
+ * every earlier one has finished, and later ones wait for it, so a pipelined {@code set k}
+ * then {@code get k} sees its own write. Commands start in arrival order, so answers that are
+ * there at once (the built-in store's) complete one after the other on the event loop.
+ * <p>
+ * Answers of one read of the socket are gathered into one buffer and flushed once, at the end
+ * of the read; an answer that arrives later is written and flushed when it reaches the head.
+ * A command's answer is pulled from its publisher one part at a time and only while the
+ * channel takes writes, so a multi-get's values are encoded as the client reads them. While
+ * the channel is over its outbound cap no command starts; with {@code maxInFlight} commands
+ * queued the connection stops reading.
+ * <p>
+ * A command that ends the connection ({@code quit}, a closing error, the server's stop, the
+ * end of the client's input) takes a slot like any other: the connection closes once its
+ * answer and every earlier one has been written, and nothing after it runs.
+ * <p>
+ * All state lives on the channel's event loop; answers completed elsewhere hop onto it.
+ */
+final class CommandQueue extends ChannelDuplexHandler {
+
+	static final String NAME = "memcached-command-queue";
+
+	/** Travels behind a connection's last decoded command when the server stops reading it. */
+	static final Object END_OF_COMMANDS = new Object();
+
+	/** Answers at most this large are copied into the read's gathered buffer. */
+	static final int MAX_GATHERED_ANSWER = 2048;
+
+	/** A gathered buffer this large is written at once, so the outbound cap still sees it. */
+	static final int MAX_GATHERED_BYTES = 32 * 1024;
+
+	private static final int INITIAL_GATHERED_BYTES = 4096;
+
+	private final ClientConnection connection;
+
+	private final Function<MemcachedCommand, Publisher<ByteBuf>> runner;
+
+	private final Predicate<MemcachedCommand> endsConnection;
+
+	private final int maxInFlight;
+
+	/** Commands started, in arrival order, until their answers have been written. */
+	private final ArrayDeque<Slot> started = new ArrayDeque<>();
+
+	/** Commands waiting for an earlier one to finish. */
+	private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+
+	private @Nullable ChannelHandlerContext context;
+
+	/** Started commands whose answers are not complete yet. */
+	private int running;
+
+	/** Whether a command that is not a read is running: nothing else may. */
+	private boolean writeRunning;
+
+	/** Whether the connection ends after the last queued command: later ones are dropped. */
+	private boolean ending;
+
+	/** Whether the connection has closed or is closing: nothing more is written. */
+	private boolean closed;
+
+	/** Whether the channel is inside a read: its answers are flushed when the read completes. */
+	private boolean reading;
+
+	/** Whether the queue turned reading off for being full. */
+	private boolean readingPaused;
+
+	/** Whether {@link #process()} is running: answers that come at once inside it are left to it. */
+	private boolean processing;
+
+	/** Whether a flush is queued on the event loop. */
+	private boolean flushScheduled;
+
+	/** Whether anything was written since the last flush. */
+	private boolean unflushed;
+
+	private @Nullable ByteBuf gathered;
+
+	/**
+	 * @param connection the connection's state
+	 * @param runner starts a command, returning its answer: empty for none, a scalar publisher
+	 * when the answer is there at once
+	 * @param endsConnection whether a command ends the connection once answered
+	 * @param maxInFlight how many commands may be queued before the connection stops reading
+	 */
+	CommandQueue(ClientConnection connection, Function<MemcachedCommand, Publisher<ByteBuf>> runner,
+			Predicate<MemcachedCommand> endsConnection, int maxInFlight) {
+		this.connection = connection;
+		this.runner = runner;
+		this.endsConnection = endsConnection;
+		this.maxInFlight = maxInFlight;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
+		// reactor-netty reads only for a subscriber to its inbound; this queue is the reader
+		ctx.channel().config().setAutoRead(true);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object message) {
+		if (message instanceof MemcachedCommand command) {
+			this.reading = true;
+			enqueue(command, this.endsConnection.test(command));
+		}
+		else if (message == END_OF_COMMANDS) {
+			endOfCommands();
+		}
+		else {
+			ReferenceCountUtil.release(message);
+		}
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+		if (event instanceof ChannelInputShutdownEvent) {
+			// the client sent its last command: answer everything, then close, as memcached does
+			endOfCommands();
+		}
+		ctx.fireUserEventTriggered(event);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.reading = false;
+		flush();
+		ctx.fireChannelReadComplete();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		if (ctx.channel().isWritable()) {
+			process();
+		}
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		discardAll();
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		discardAll();
+	}
+
+	private void endOfCommands() {
+		enqueue(null, true);
+	}
+
+	private void enqueue(@Nullable MemcachedCommand command, boolean endsConnection) {
+		if (this.ending || this.closed) {
+			// after a command that ends the connection nothing is run or answered
+			return;
+		}
+		this.ending = endsConnection;
+		this.waiting.add(new Slot(command, command != null && CommandKinds.isRead(command), endsConnection));
+		process();
+		pauseReadingWhenFull();
+	}
+
+	/** Starts what may start and writes what has completed at the head, until neither moves. */
+	private void process() {
+		if (this.processing) {
+			// an answer that came at once, inside the loop below: the loop takes it
+			return;
+		}
+		this.processing = true;
+		try {
+			while (!this.closed && (writeHead() | startNext())) {
+				// go on: a write may have made room for a start, a start may have completed at once
+			}
+		}
+		finally {
+			this.processing = false;
+		}
+		pauseReadingWhenFull();
+		if (!this.reading) {
+			flushSoon();
+		}
+	}
+
+	/** Starts the next waiting command, if the ordering rules and the outbound cap allow it. */
+	private boolean startNext() {
+		Slot next = this.waiting.peek();
+		if (next == null || (next.read ? this.writeRunning : this.running > 0)
+				|| !channel().isWritable()) {
+			return false;
+		}
+		this.waiting.poll();
+		this.started.add(next);
+		this.running++;
+		this.writeRunning = !next.read;
+		if (next.command == null) {
+			complete(next, false);
+			return true;
+		}
+		Publisher<ByteBuf> answer;
+		try {
+			answer = this.runner.apply(next.command);
+		}
+		catch (RuntimeException ex) {
+			// the dispatchers turn handler failures into answers: this is a bug of ours
+			channel().close();
+			throw ex;
+		}
+		if (answer instanceof Callable<?> ready) {
+			next.takeReady(ready);
+		}
+		else {
+			answer.subscribe(next);
+		}
+		return true;
+	}
+
+	/** Writes the answers at the head of the queue as far as they are complete. */
+	private boolean writeHead() {
+		boolean moved = false;
+		Slot head;
+		while ((head = this.started.peek()) != null) {
+			ByteBuf part;
+			while ((part = head.parts.poll()) != null) {
+				write(part);
+				moved = true;
+			}
+			if (!head.done) {
+				if (head.requestWhenWritable(channel().isWritable())) {
+					// the next part may have come at once
+					continue;
+				}
+				return moved;
+			}
+			this.started.poll();
+			moved = true;
+			if (head.closesConnection) {
+				closeAfterWrites();
+				return true;
+			}
+		}
+		return moved;
+	}
+
+	/**
+	 * Marks a command finished.
+	 * @param closeRequested whether running it asked for the connection to close (a failure
+	 * or refusal that ends it), taken on the thread that finished the command
+	 */
+	private void complete(Slot slot, boolean closeRequested) {
+		slot.done = true;
+		this.running--;
+		if (!slot.read) {
+			this.writeRunning = false;
+		}
+		if (closeRequested) {
+			slot.closesConnection = true;
+			this.ending = true;
+		}
+	}
+
+	/** Runs a step on the event loop: at once when there already, else as a task. */
+	private void onEventLoop(Runnable step) {
+		ChannelHandlerContext ctx = this.context;
+		if (ctx == null || ctx.executor().inEventLoop()) {
+			step.run();
+		}
+		else {
+			ctx.executor().execute(step);
+		}
+	}
+
+	private void write(ByteBuf part) {
+		ChannelHandlerContext ctx = this.context;
+		int size = part.readableBytes();
+		if (size <= MAX_GATHERED_ANSWER) {
+			ByteBuf batch = this.gathered;
+			if (batch == null) {
+				batch = ctx.alloc().buffer(INITIAL_GATHERED_BYTES);
+				this.gathered = batch;
+			}
+			batch.writeBytes(part);
+			part.release();
+			if (batch.readableBytes() >= MAX_GATHERED_BYTES) {
+				writeGathered();
+			}
+		}
+		else {
+			writeGathered();
+			ctx.write(part, ctx.voidPromise());
+			this.unflushed = true;
+		}
+		if (!ctx.channel().isWritable()) {
+			// a long burst of answers starts leaving before the read ends
+			flush();
+		}
+	}
+
+	private void writeGathered() {
+		ByteBuf batch = this.gathered;
+		if (batch != null) {
+			this.gathered = null;
+			this.context.write(batch, this.context.voidPromise());
+			this.unflushed = true;
+		}
+	}
+
+	/**
+	 * Flushes once the event loop has run the tasks already queued: a late answer's value and
+	 * its completion arrive as two tasks, and answers that complete together leave together.
+	 */
+	private void flushSoon() {
+		if (this.unflushed || this.gathered != null) {
+			if (!this.flushScheduled) {
+				this.flushScheduled = true;
+				this.context.executor().execute(() -> {
+					this.flushScheduled = false;
+					if (!this.reading) {
+						flush();
+					}
+				});
+			}
+		}
+	}
+
+	private void flush() {
+		writeGathered();
+		if (this.unflushed) {
+			this.unflushed = false;
+			this.context.flush();
+		}
+	}
+
+	private void closeAfterWrites() {
+		writeGathered();
+		this.closed = true;
+		this.unflushed = false;
+		this.context.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+		discardAll();
+	}
+
+	private void pauseReadingWhenFull() {
+		// once the connection is ending, nothing more is read
+		boolean full = this.ending || this.started.size() + this.waiting.size() >= this.maxInFlight;
+		if (this.closed) {
+			return;
+		}
+		if (full != this.readingPaused) {
+			this.readingPaused = full;
+			channel().config().setAutoRead(!full);
+		}
+	}
+
+	/** Drops every answer still queued: the connection has closed. */
+	private void discardAll() {
+		this.closed = true;
+		ByteBuf batch = this.gathered;
+		this.gathered = null;
+		if (batch != null) {
+			batch.release();
+		}
+		for (Slot slot : this.started) {
+			slot.discard();
+		}
+		this.started.clear();
+		this.waiting.clear();
+	}
+
+	private Channel channel() {
+		return this.context.channel();
+	}
+
+	/**
+	 * One command's place in the queue, and the subscriber to its answer: answer parts are
+	 * requested one at a time, the first at once, later ones only once the command is at the
+	 * head and the channel takes writes.
+	 */
+	private final class Slot implements CoreSubscriber<ByteBuf> {
+
+		/** The command, or {@code null} for the end of commands. */
+		final @Nullable MemcachedCommand command;
+
+		final boolean read;
+
+		boolean closesConnection;
+
+		/** Parts received and not yet written. */
+		final ArrayDeque<ByteBuf> parts = new ArrayDeque<>(2);
+
+		boolean done;
+
+		boolean discarded;
+
+		/** Whether a part has been requested and not yet received. */
+		boolean requested;
+
+		@Nullable Subscription subscription;
+
+		Slot(@Nullable MemcachedCommand command, boolean read, boolean closesConnection) {
+			this.command = command;
+			this.read = read;
+			this.closesConnection = closesConnection;
+		}
+
+		void takeReady(Callable<?> ready) {
+			Object answer;
+			try {
+				answer = ready.call();
+			}
+			catch (Exception ex) {
+				// the dispatchers answer failures themselves: this is a bug of ours
+				channel().close();
+				throw new IllegalStateException(ex);
+			}
+			if (answer != null) {
+				this.parts.add((ByteBuf) answer);
+			}
+			complete(this, CommandQueue.this.connection.takeCloseRequest());
+		}
+
+		/** Asks for the next part when the channel takes writes; returns whether it asked. */
+		boolean requestWhenWritable(boolean writable) {
+			Subscription s = this.subscription;
+			if (!writable || s == null || this.requested) {
+				return false;
+			}
+			this.requested = true;
+			s.request(1);
+			return true;
+		}
+
+		@Override
+		public void onSubscribe(Subscription s) {
+			// called on the event loop, from startNext
+			this.subscription = s;
+			this.requested = true;
+			s.request(1);
+		}
+
+		@Override
+		public void onNext(ByteBuf part) {
+			onEventLoop(() -> {
+				if (this.discarded) {
+					part.release();
+					return;
+				}
+				this.requested = false;
+				this.parts.add(part);
+				process();
+			});
+		}
+
+		@Override
+		public void onError(Throwable ex) {
+			// the dispatchers answer failures themselves: this is a bug of ours
+			onEventLoop(() -> {
+				if (!this.discarded) {
+					channel().close();
+				}
+			});
+		}
+
+		@Override
+		public void onComplete() {
+			boolean closeRequested = CommandQueue.this.connection.takeCloseRequest();
+			onEventLoop(() -> {
+				if (this.discarded) {
+					return;
+				}
+				complete(this, closeRequested);
+				process();
+			});
+		}
+
+		void discard() {
+			this.discarded = true;
+			ByteBuf part;
+			while ((part = this.parts.poll()) != null) {
+				part.release();
+			}
+			Subscription s = this.subscription;
+			if (s != null && !this.done) {
+				s.cancel();
+			}
+		}
+
+	}
+
+}

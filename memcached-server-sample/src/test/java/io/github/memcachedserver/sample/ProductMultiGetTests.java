@@ -1,0 +1,90 @@
+package io.github.memcachedserver.sample;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import io.github.memcachedserver.server.MemcachedServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A multi-key get of product rows is one SQL statement, counted by the database itself (H2's
+ * query statistics), and answers every row in request order.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "memcached.server.listen=127.0.0.1:0")
+class ProductMultiGetTests {
+
+	private static final int FIRST_ID = 2001;
+
+	private static final int ROWS = 100;
+
+	@Autowired
+	private MemcachedServer server;
+
+	@Autowired
+	private DatabaseClient database;
+
+	@BeforeEach
+	void insertRows() {
+		this.database.sql("DELETE FROM product WHERE id >= " + FIRST_ID).then().block();
+		for (int id = FIRST_ID; id < FIRST_ID + ROWS; id++) {
+			this.database.sql("INSERT INTO product (id, name, price, version) VALUES (:id, :name, 1.50, 1)")
+				.bind("id", id)
+				.bind("name", "item " + id)
+				.then()
+				.block();
+		}
+	}
+
+	@Test
+	void aHundredKeyGetIsOneSelect() throws IOException {
+		List<Integer> ids = IntStream.range(FIRST_ID, FIRST_ID + ROWS).boxed().collect(Collectors.toList());
+		// out of order, with a key repeated, a missing row and a key that is no product id
+		Collections.reverse(ids);
+		String keys = ids.stream().map((id) -> "product:" + id).collect(Collectors.joining(" "));
+		this.database.sql("SET QUERY_STATISTICS TRUE").then().block();
+		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
+			List<String> lines = client.send("get " + keys + " product:" + FIRST_ID + " product:999999 product:x\r\n");
+			List<String> expected = new ArrayList<>();
+			for (int id : ids) {
+				expected.add("VALUE product:" + id + " 0 " + json(id).length());
+				expected.add(json(id));
+			}
+			expected.add("VALUE product:" + FIRST_ID + " 0 " + json(FIRST_ID).length());
+			expected.add(json(FIRST_ID));
+			expected.add("END");
+			assertThat(lines).containsExactlyElementsOf(expected);
+		}
+		finally {
+			this.database.sql("SET QUERY_STATISTICS FALSE").then().block();
+		}
+		assertThat(executions("%FROM product WHERE id IN%")).isEqualTo(1);
+		assertThat(executions("%FROM product WHERE id = %")).isZero();
+	}
+
+	private long executions(String statement) {
+		return this.database
+			.sql("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) AS N FROM INFORMATION_SCHEMA.QUERY_STATISTICS "
+					+ "WHERE SQL_STATEMENT LIKE :statement")
+			.bind("statement", statement)
+			.map((row) -> row.get("N", Long.class))
+			.one()
+			.block();
+	}
+
+	private static String json(int id) {
+		return "{\"id\":" + id + ",\"name\":\"item " + id + "\",\"price\":1.50}";
+	}
+
+}
