@@ -52,6 +52,18 @@ public interface MemcachedCommandHandler {
 	}
 
 	/**
+	 * Tells whether a key has an item (the Perl original's {@code _find}); the defaults of
+	 * {@link #add} and {@link #replace} ask it. Override it where existence is cheaper than a
+	 * read; the default reads the item.
+	 * @param session the client connection
+	 * @param key the key
+	 * @return whether the key has an item
+	 */
+	default Mono<Boolean> exists(Session session, Key key) {
+		return get(session, key).hasElement();
+	}
+
+	/**
 	 * Stores an item unconditionally ({@code set}).
 	 * @param session the client connection
 	 * @param key the key
@@ -76,8 +88,8 @@ public interface MemcachedCommandHandler {
 	 * @return {@code STORED} or {@code NOT_STORED}
 	 */
 	default Mono<StoreResult> add(Session session, Key key, Entry entry) {
-		return get(session, key).map((existing) -> StoreResult.NOT_STORED)
-			.switchIfEmpty(Mono.defer(() -> set(session, key, entry)));
+		return exists(session, key)
+			.flatMap((found) -> found ? Mono.just(StoreResult.NOT_STORED) : set(session, key, entry));
 	}
 
 	/**
@@ -88,8 +100,8 @@ public interface MemcachedCommandHandler {
 	 * @return {@code STORED} or {@code NOT_STORED}
 	 */
 	default Mono<StoreResult> replace(Session session, Key key, Entry entry) {
-		return get(session, key).flatMap((existing) -> set(session, key, entry))
-			.defaultIfEmpty(StoreResult.NOT_STORED);
+		return exists(session, key)
+			.flatMap((found) -> found ? set(session, key, entry) : Mono.just(StoreResult.NOT_STORED));
 	}
 
 	/**

@@ -49,6 +49,11 @@ final class OffEventLoopHandler implements MemcachedCommandHandler {
 	}
 
 	@Override
+	public Mono<Boolean> exists(Session session, Key key) {
+		return off(Mono.defer(() -> this.handler.exists(session, key)));
+	}
+
+	@Override
 	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
 		return off(Mono.defer(() -> this.handler.add(session, key, entry)));
 	}

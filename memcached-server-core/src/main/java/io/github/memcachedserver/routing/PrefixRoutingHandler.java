@@ -114,6 +114,11 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 	}
 
 	@Override
+	public Mono<Boolean> exists(Session session, Key key) {
+		return handlerFor(key).exists(session, key);
+	}
+
+	@Override
 	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
 		return handlerFor(key).add(session, key, entry);
 	}

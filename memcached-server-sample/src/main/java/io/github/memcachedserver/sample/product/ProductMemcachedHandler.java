@@ -170,8 +170,13 @@ public class ProductMemcachedHandler implements MemcachedCommandHandler {
 	}
 
 	@Override
-	public Mono<Boolean> touch(Session session, Key key, long exptime) {
+	public Mono<Boolean> exists(Session session, Key key) {
 		return query(key, this.repository::existsById);
+	}
+
+	@Override
+	public Mono<Boolean> touch(Session session, Key key, long exptime) {
+		return exists(session, key);
 	}
 
 	@Override
