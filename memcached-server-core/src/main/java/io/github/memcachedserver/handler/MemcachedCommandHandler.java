@@ -179,7 +179,7 @@ public interface MemcachedCommandHandler {
 	default Mono<Boolean> touch(Session session, Key key, long exptime) {
 		return get(session, key)
 			.flatMap((existing) -> set(session, key, new Entry(existing.value(), existing.flags(), exptime)))
-			.map((result) -> result == StoreResult.STORED)
+			.map(StoreResult::isStored)
 			.defaultIfEmpty(false);
 	}
 
@@ -244,7 +244,7 @@ public interface MemcachedCommandHandler {
 		return get(session, key).flatMap((existing) -> {
 			long value = Arithmetic.apply(existing.value(), delta, increment);
 			byte[] digits = Arithmetic.format(value, existing.value().length);
-			return cas(session, key, new Entry(digits, existing.flags(), 0), existing.cas()).flatMap((result) -> switch (result) {
+			return cas(session, key, new Entry(digits, existing.flags(), 0), existing.cas()).flatMap((result) -> switch (result.status()) {
 				case STORED -> Mono.just(value);
 				case NOT_FOUND -> Mono.empty();
 				default -> Mono.error(new CommandFailedException("item changed during " + (increment ? "incr" : "decr")));

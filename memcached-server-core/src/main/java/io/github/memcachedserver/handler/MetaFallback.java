@@ -61,9 +61,14 @@ final class MetaFallback {
 				default -> handler.set(session, key, entry);
 			};
 		}
+		boolean wholeValue = mode != 'A' && mode != 'P';
 		return result.defaultIfEmpty(StoreResult.NOT_STORED).flatMap((stored) -> {
-			if (stored != StoreResult.STORED) {
+			if (!stored.isStored()) {
 				return Mono.just(MetaResult.of(toStatus(stored)));
+			}
+			if (wholeValue && stored.cas() != 0) {
+				// the write said what it wrote: the client's flags need no read-back
+				return Mono.just(MetaResult.hit(new Item(entry.value(), entry.flags(), stored.cas())));
 			}
 			// the stored item's CAS unique and size, when the client asks for them
 			return handler.get(session, key).map(MetaResult::hit).defaultIfEmpty(MetaResult.of(Status.HIT));
@@ -116,7 +121,7 @@ final class MetaFallback {
 	private static Mono<MetaResult> vivify(MemcachedCommandHandler handler, Session session, Key key, MetaFlags flags) {
 		byte[] initial = digits(flags.initial());
 		return handler.add(session, key, new Entry(initial, 0, flags.vivifyTtl()))
-			.map((stored) -> (stored == StoreResult.STORED) ? MetaResult.of(Status.HIT).withValue(initial)
+			.map((stored) -> stored.isStored() ? MetaResult.of(Status.HIT).withValue(initial)
 					: MetaResult.of(Status.NOT_STORED));
 	}
 
@@ -125,7 +130,7 @@ final class MetaFallback {
 	}
 
 	private static Status toStatus(StoreResult result) {
-		return switch (result) {
+		return switch (result.status()) {
 			case STORED -> Status.HIT;
 			case NOT_STORED -> Status.NOT_STORED;
 			case EXISTS -> Status.EXISTS;

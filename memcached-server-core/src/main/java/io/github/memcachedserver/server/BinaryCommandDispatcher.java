@@ -168,7 +168,7 @@ final class BinaryCommandDispatcher {
 		Key key = request.key();
 		byte[] extras = request.extras();
 		return switch (request.command()) {
-			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(this.handler.get(session, key),
+			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(connection.reads().get(key),
 					(item) -> hit(request, item, true, allocator, result, false),
 					() -> miss(request, allocator, result, false));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
@@ -308,16 +308,19 @@ final class BinaryCommandDispatcher {
 	private Mono<ByteBuf> storeAnswer(BinaryRequest request, Session session, StoreResult outcome,
 			ByteBufAllocator allocator, String[] result) {
 		result[0] = outcome.metricName();
-		if (outcome == StoreResult.STORED) {
+		if (outcome.isStored()) {
 			if (request.quiet()) {
 				return Mono.empty();
 			}
-			// the answer carries the new CAS unique, which the storage contract does not return
+			if (outcome.cas() != 0) {
+				return Mono.just(BinaryResponses.success(allocator, request, outcome.cas()));
+			}
+			// the answer carries the new CAS unique, which this handler's write did not tell
 			return this.handlerTimeout.answer(this.handler.get(session, request.key()),
 					(item) -> BinaryResponses.success(allocator, request, item.cas()),
 					() -> BinaryResponses.success(allocator, request, 0));
 		}
-		int status = switch (outcome) {
+		int status = switch (outcome.status()) {
 			case EXISTS -> Opcodes.STATUS_KEY_EXISTS;
 			case NOT_FOUND -> Opcodes.STATUS_KEY_NOT_FOUND;
 			default -> switch (request.command()) {
@@ -384,7 +387,7 @@ final class BinaryCommandDispatcher {
 			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
 			return this.handlerTimeout.guard(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
 				result[0] = stored.metricName();
-				return (stored == StoreResult.STORED) ? number(request, session, initial, allocator)
+				return stored.isStored() ? number(request, session, initial, allocator)
 						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
 								Opcodes.STATUS_NOT_STORED));
 			});

@@ -2,6 +2,7 @@ package io.github.memcachedserver.server;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import org.jspecify.annotations.Nullable;
 
@@ -24,13 +25,24 @@ final class ClientConnection {
 	/** The challenge of a SASL exchange in progress, answered by the next SASL step. */
 	private @Nullable String saslChallenge;
 
-	ClientConnection(Session session, long now) {
+	private final ReadBatch reads;
+
+	ClientConnection(Session session, long now, MemcachedCommandHandler handler) {
 		this.session = session;
 		this.lastCommandAt = now;
+		this.reads = new ReadBatch(handler, session);
 	}
 
 	Session session() {
 		return this.session;
+	}
+
+	/**
+	 * Returns where the connection's single-key reads gather into batches.
+	 * @return the batch
+	 */
+	ReadBatch reads() {
+		return this.reads;
 	}
 
 	/** Asks for the connection to close once the current command's answer is written. */

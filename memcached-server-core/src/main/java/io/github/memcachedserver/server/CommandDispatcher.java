@@ -175,7 +175,7 @@ final class CommandDispatcher {
 			Outcome outcome) {
 		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
-			return retrieve(retrieval, session, allocator, outcome);
+			return retrieve(retrieval, connection, allocator, outcome);
 		}
 		if (command instanceof StorageCommand storage) {
 			return store(storage, session, outcome);
@@ -235,11 +235,12 @@ final class CommandDispatcher {
 		return outcome.set(touched ? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound());
 	}
 
-	private Mono<ByteBuf> retrieve(RetrievalCommand command, Session session, ByteBufAllocator allocator,
+	private Mono<ByteBuf> retrieve(RetrievalCommand command, ClientConnection connection, ByteBufAllocator allocator,
 			Outcome outcome) {
+		Session session = connection.session();
 		Key key = command.keys().get(0);
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
-				: this.handler.get(session, key);
+				: connection.reads().get(key);
 		return this.handlerTimeout.answer(item, (hit) -> {
 			outcome.hits++;
 			countRead(command.touch(), true);

@@ -61,6 +61,8 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	private final Function<MemcachedCommand, Publisher<ByteBuf>> runner;
 
+	private final Runnable startedTogether;
+
 	private final Predicate<MemcachedCommand> endsConnection;
 
 	private final int maxInFlight;
@@ -106,13 +108,16 @@ final class CommandQueue extends ChannelDuplexHandler {
 	 * @param connection the connection's state
 	 * @param runner starts a command, returning its answer: empty for none, a scalar publisher
 	 * when the answer is there at once
+	 * @param startedTogether called once the commands that could start together have started
+	 * (at the end of a socket read, or after a command finished): batched reads go out then
 	 * @param endsConnection whether a command ends the connection once answered
 	 * @param maxInFlight how many commands may be queued before the connection stops reading
 	 */
 	CommandQueue(ClientConnection connection, Function<MemcachedCommand, Publisher<ByteBuf>> runner,
-			Predicate<MemcachedCommand> endsConnection, int maxInFlight) {
+			Runnable startedTogether, Predicate<MemcachedCommand> endsConnection, int maxInFlight) {
 		this.connection = connection;
 		this.runner = runner;
+		this.startedTogether = startedTogether;
 		this.endsConnection = endsConnection;
 		this.maxInFlight = maxInFlight;
 	}
@@ -150,6 +155,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		this.reading = false;
+		this.startedTogether.run();
 		flush();
 		ctx.fireChannelReadComplete();
 	}
@@ -205,6 +211,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		}
 		pauseReadingWhenFull();
 		if (!this.reading) {
+			this.startedTogether.run();
 			flushSoon();
 		}
 	}

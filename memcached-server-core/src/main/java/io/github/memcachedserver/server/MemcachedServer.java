@@ -493,12 +493,12 @@ public final class MemcachedServer {
 		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
 				channel.remoteAddress());
 		session.setPrincipal(certificateSubject(channel));
-		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000);
+		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000, this.handler);
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
 		ByteBufAllocator allocator = outbound.alloc();
 		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection,
-				(decoded) -> dispatch(accept(decoded, connection), connection, allocator),
+				(decoded) -> dispatch(accept(decoded, connection), connection, allocator), connection.reads()::send,
 				MemcachedServer::endsConnection, this.maxInFlightCommands));
 		// the queue reads, answers and closes the connection itself: Reactor is not on the I/O path
 		return outbound.neverComplete();

@@ -126,7 +126,7 @@ public final class ServerStatistics {
 
 	/** Counts the outcome of a cas. */
 	void countCas(StoreResult result) {
-		switch (result) {
+		switch (result.status()) {
 			case STORED -> this.casHits.increment();
 			case EXISTS -> this.casBadval.increment();
 			case NOT_FOUND -> this.casMisses.increment();

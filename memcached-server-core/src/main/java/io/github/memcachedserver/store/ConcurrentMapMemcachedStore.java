@@ -126,10 +126,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	@Override
 	public Mono<StoreResult> set(Session session, Key key, Entry entry) {
 		checkSize(key, entry.value().length, entry.flags());
-		return Mono.just(update(key, (live, now, result) -> {
-			result.value = StoreResult.STORED;
-			return newItem(key, entry, now);
-		}));
+		return Mono.just(update(key, (live, now, result) -> stored(newItem(key, entry, now), result)));
 	}
 
 	@Override
@@ -142,8 +139,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.NOT_STORED;
 				return live;
 			}
-			result.value = StoreResult.STORED;
-			return newItem(key, entry, now);
+			return stored(newItem(key, entry, now), result);
 		}));
 	}
 
@@ -155,8 +151,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.NOT_STORED;
 				return null;
 			}
-			result.value = StoreResult.STORED;
-			return newItem(key, entry, now);
+			return stored(newItem(key, entry, now), result);
 		}));
 	}
 
@@ -177,10 +172,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				return live;
 			}
 			byte[] joined = append ? concat(live.value, data) : concat(data, live.value);
-			result.value = StoreResult.STORED;
 			this.totalItems.increment();
-			return live.withValue(joined, nextCas(), now);
+			return stored(live.withValue(joined, nextCas(), now), result);
 		});
+	}
+
+	/** Notes that an item was stored, with its CAS unique, so no protocol reads it back. */
+	private static StoredItem stored(StoredItem item, Outcome<StoreResult> result) {
+		result.value = StoreResult.stored(item.cas);
+		return item;
 	}
 
 	@Override
@@ -195,8 +195,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.EXISTS;
 				return live;
 			}
-			result.value = StoreResult.STORED;
-			return newItem(key, entry, now);
+			return stored(newItem(key, entry, now), result);
 		}));
 	}
 

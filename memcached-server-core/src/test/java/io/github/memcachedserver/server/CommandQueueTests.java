@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -13,6 +14,7 @@ import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -36,18 +38,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandQueueTests {
 
 	private final ClientConnection connection = new ClientConnection(
-			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0);
+			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0, new ConcurrentMapMemcachedStore());
 
 	/** The commands started, in the order they started. */
 	private final List<String> startedCommands = new ArrayList<>();
 
 	private final Map<String, Sinks.One<ByteBuf>> slowAnswers = new HashMap<>();
 
+	/** How often the queue said that what could start together has started. */
+	private final AtomicInteger batches = new AtomicInteger();
+
 	private EmbeddedChannel channel;
 
 	@BeforeEach
 	void openChannel() {
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, this::run,
+		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, this::run, this.batches::incrementAndGet,
 				(command) -> command instanceof QuitCommand, 4));
 	}
 
@@ -64,6 +69,22 @@ class CommandQueueTests {
 		assertThat(written()).isEmpty();
 		this.channel.pipeline().fireChannelReadComplete();
 		assertThat(written()).containsExactly("get a\r\ndelete b\r\nget c\r\n");
+	}
+
+	@Test
+	void batchedReadsGoOutOnceTheReadsOfASocketReadHaveStarted() {
+		this.channel.pipeline().fireChannelRead(get("slow:1"));
+		this.channel.pipeline().fireChannelRead(get("slow:2"));
+		assertThat(this.batches).hasValue(0);
+		this.channel.pipeline().fireChannelReadComplete();
+		assertThat(this.batches).hasValue(1);
+		// a write that a finished read lets start is another such moment
+		read(delete("slow:3"));
+		int before = this.batches.get();
+		complete("slow:1");
+		complete("slow:2");
+		assertThat(this.batches.get()).isGreaterThan(before);
+		assertThat(this.startedCommands).contains("delete slow:3");
 	}
 
 	@Test
@@ -151,7 +172,8 @@ class CommandQueueTests {
 		Flux<ByteBuf> parts = Flux.range(1, 3)
 			.doOnRequest((n) -> requested.add((int) n))
 			.map((i) -> text("part" + i + "\r\n"));
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> parts,
+		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> parts, () -> {
+				},
 				(command) -> false, 4));
 		this.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
 		// an unflushed byte above the high water mark: the channel takes no more writes
@@ -176,7 +198,8 @@ class CommandQueueTests {
 			subscribers.add(subscriber);
 			subscriber.onSubscribe(Operators.emptySubscription());
 		};
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> stubborn,
+		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> stubborn, () -> {
+				},
 				(command) -> false, 4));
 		read(get("a"));
 		this.channel.close();

@@ -82,9 +82,10 @@ class ConcurrentMapMemcachedStoreTests {
 		StepVerifier.create(this.store.cas(SESSION, Key.of("k"), entry("w", 0), cas + 1))
 			.expectNext(StoreResult.EXISTS)
 			.verifyComplete();
-		StepVerifier.create(this.store.cas(SESSION, Key.of("k"), entry("w", 0), cas))
-			.expectNext(StoreResult.STORED)
-			.verifyComplete();
+		StoreResult stored = this.store.cas(SESSION, Key.of("k"), entry("w", 0), cas).block();
+		// the write tells the new unique, the one a read now sees
+		assertThat(stored.isStored()).isTrue();
+		assertThat(stored.cas()).isNotEqualTo(cas).isEqualTo(this.store.get(SESSION, Key.of("k")).block().cas());
 		StepVerifier.create(this.store.cas(SESSION, Key.of("gone"), entry("w", 0), cas))
 			.expectNext(StoreResult.NOT_FOUND)
 			.verifyComplete();
@@ -112,8 +113,9 @@ class ConcurrentMapMemcachedStoreTests {
 	@Test
 	void appendKeepsFlagsAndRefusesAMissingKey() {
 		this.store.set(SESSION, Key.of("k"), new Entry(bytes("ab"), 7, 0)).block();
-		assertThat(this.store.append(SESSION, Key.of("k"), bytes("cd")).block()).isEqualTo(StoreResult.STORED);
-		assertThat(this.store.prepend(SESSION, Key.of("k"), bytes("__")).block()).isEqualTo(StoreResult.STORED);
+		assertThat(this.store.append(SESSION, Key.of("k"), bytes("cd")).block().status()).isEqualTo(StoreResult.Status.STORED);
+		assertThat(this.store.prepend(SESSION, Key.of("k"), bytes("__")).block().status())
+			.isEqualTo(StoreResult.Status.STORED);
 		Item item = this.store.get(SESSION, Key.of("k")).block();
 		assertThat(new String(item.value(), StandardCharsets.US_ASCII)).isEqualTo("__abcd");
 		assertThat(item.flags()).isEqualTo(7);

@@ -1,6 +1,7 @@
 package io.github.memcachedserver.sample;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +9,9 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import net.spy.memcached.BinaryConnectionFactory;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +23,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A multi-key get of product rows is one SQL statement, counted by the database itself (H2's
- * query statistics), and answers every row in request order.
+ * A multi-key get of product rows is one SQL statement, and a write reads nothing back, both
+ * counted by the database itself (H2's query statistics).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "memcached.server.listen=127.0.0.1:0")
 class ProductMultiGetTests {
@@ -71,6 +75,26 @@ class ProductMultiGetTests {
 		finally {
 			// which also drops the figures
 			this.database.sql("SET QUERY_STATISTICS FALSE").then().block();
+		}
+	}
+
+	@Test
+	void aBinarySetAnswersTheNewVersionWithoutReadingTheRowBack() throws Exception {
+		MemcachedClient client = new MemcachedClient(new BinaryConnectionFactory(),
+				List.of(new InetSocketAddress("127.0.0.1", this.server.port())));
+		this.database.sql("SET QUERY_STATISTICS TRUE").then().block();
+		try {
+			assertThat(client.set("product:" + FIRST_ID, 0, "{\"name\":\"renamed\",\"price\":2.5}").get()).isTrue();
+			assertThat(client.set("product:9999", 0, "{\"name\":\"new\",\"price\":1}").get()).isTrue();
+			assertThat(executions("SELECT %FROM product%")).isZero();
+			CASValue<Object> read = client.gets("product:" + FIRST_ID);
+			assertThat(read.getCas()).isEqualTo(2);
+			assertThat(client.gets("product:9999").getCas()).isEqualTo(1);
+		}
+		finally {
+			this.database.sql("SET QUERY_STATISTICS FALSE").then().block();
+			this.database.sql("DELETE FROM product WHERE id = 9999").then().block();
+			client.shutdown();
 		}
 	}
 

@@ -79,8 +79,8 @@ class MemcachedServerAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(KeyValueHandlerConfiguration.class).run((context) -> {
 			MemcachedCommandHandler root = context.getBean(MemcachedServer.class).handler();
 			Session session = new Session(1, null, null);
-			assertThat(root.add(session, Key.of("k"), new Entry(new byte[] { 1 }, 0, 0)).block())
-				.isEqualTo(StoreResult.STORED);
+			assertThat(root.add(session, Key.of("k"), new Entry(new byte[] { 1 }, 0, 0)).block().status())
+				.isEqualTo(StoreResult.Status.STORED);
 			Item item = root.get(session, Key.of("k")).block();
 			assertThat(item.value()).containsExactly(1);
 		});

@@ -51,7 +51,7 @@ public final class TextResponses {
 	 * @return the response bytes
 	 */
 	public static ByteBuf storeResult(StoreResult result) {
-		return switch (result) {
+		return switch (result.status()) {
 			case STORED -> STORED.duplicate();
 			case NOT_STORED -> NOT_STORED.duplicate();
 			case EXISTS -> EXISTS.duplicate();

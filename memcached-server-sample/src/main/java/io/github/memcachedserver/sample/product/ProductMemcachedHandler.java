@@ -34,6 +34,8 @@ import org.springframework.dao.TransientDataAccessException;
  * {@code SELECT ... WHERE id IN (...)}.</li>
  * <li>{@code set}: an upsert; {@code add}: an {@code INSERT} ({@code NOT_STORED} when the row
  * exists); {@code replace}: an {@code UPDATE} ({@code NOT_STORED} when it does not).</li>
+ * <li>Every write tells the row's new version, so binary and meta writes answer their CAS
+ * unique without reading the row back.</li>
  * <li>{@code cas}: {@code UPDATE ... WHERE version = ?}; a stale unique answers
  * {@code EXISTS}, a missing row {@code NOT_FOUND}.</li>
  * <li>{@code delete}: a {@code DELETE}.</li>
@@ -59,6 +61,9 @@ public class ProductMemcachedHandler implements MemcachedCommandHandler {
 	private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,17}");
 
 	private static final int UPSERT_ATTEMPTS = 3;
+
+	/** The version of a row the handler inserts ({@link ProductRepository#insert}). */
+	private static final long FIRST_VERSION = 1;
 
 	private static final Logger logger = LoggerFactory.getLogger(ProductMemcachedHandler.class);
 
@@ -111,31 +116,33 @@ public class ProductMemcachedHandler implements MemcachedCommandHandler {
 
 	private Mono<StoreResult> upsert(long id, ProductData data, int attempts) {
 		return this.repository.update(id, data)
-			.flatMap((updated) -> updated ? Mono.just(StoreResult.STORED)
-					: this.repository.insert(id, data)
-						.thenReturn(StoreResult.STORED)
-						.onErrorResume(DuplicateKeyException.class, (ex) -> (attempts > 1) ? upsert(id, data, attempts - 1)
-								: Mono.error(new CommandFailedException("product " + id + " changed concurrently"))));
+			.map(StoreResult::stored)
+			.switchIfEmpty(Mono.defer(() -> this.repository.insert(id, data)
+				.thenReturn(StoreResult.stored(FIRST_VERSION))
+				.onErrorResume(DuplicateKeyException.class, (ex) -> (attempts > 1) ? upsert(id, data, attempts - 1)
+						: Mono.error(new CommandFailedException("product " + id + " changed concurrently")))));
 	}
 
 	@Override
 	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
 		return write(key, entry, (id, data) -> this.repository.insert(id, data)
-			.thenReturn(StoreResult.STORED)
+			.thenReturn(StoreResult.stored(FIRST_VERSION))
 			.onErrorResume(DuplicateKeyException.class, (ex) -> Mono.just(StoreResult.NOT_STORED)));
 	}
 
 	@Override
 	public Mono<StoreResult> replace(Session session, Key key, Entry entry) {
 		return write(key, entry, (id, data) -> this.repository.update(id, data)
-			.map((updated) -> updated ? StoreResult.STORED : StoreResult.NOT_STORED));
+			.map(StoreResult::stored)
+			.defaultIfEmpty(StoreResult.NOT_STORED));
 	}
 
 	@Override
 	public Mono<StoreResult> cas(Session session, Key key, Entry entry, long cas) {
 		return write(key, entry, (id, data) -> this.repository.updateIfVersion(id, data, cas)
-			.flatMap((updated) -> updated ? Mono.just(StoreResult.STORED)
-					: this.repository.existsById(id).map((exists) -> exists ? StoreResult.EXISTS : StoreResult.NOT_FOUND)));
+			.map(StoreResult::stored)
+			.switchIfEmpty(Mono.defer(() -> this.repository.existsById(id)
+				.map((exists) -> exists ? StoreResult.EXISTS : StoreResult.NOT_FOUND))));
 	}
 
 	@Override

@@ -73,16 +73,16 @@ public class ProductRepository {
 	 * Overwrites a row, bumping its version.
 	 * @param id the primary key
 	 * @param data the new columns
-	 * @return whether the row existed
+	 * @return the row's new version, or empty when there is no row
 	 */
-	public Mono<Boolean> update(long id, ProductData data) {
+	public Mono<Long> update(long id, ProductData data) {
 		return this.client.sql("UPDATE product SET name = :name, price = :price, version = version + 1 WHERE id = :id")
+			.filter((statement) -> statement.returnGeneratedValues("version"))
 			.bind("id", id)
 			.bind("name", data.name())
 			.bind("price", data.price())
-			.fetch()
-			.rowsUpdated()
-			.map((rows) -> rows > 0);
+			.map((row) -> row.get("version", Long.class))
+			.one();
 	}
 
 	/**
@@ -90,18 +90,18 @@ public class ProductRepository {
 	 * @param id the primary key
 	 * @param data the new columns
 	 * @param version the version the client read
-	 * @return whether the row was updated (false: gone, or changed since)
+	 * @return the row's new version, or empty when it was not updated (gone, or changed since)
 	 */
-	public Mono<Boolean> updateIfVersion(long id, ProductData data, long version) {
+	public Mono<Long> updateIfVersion(long id, ProductData data, long version) {
 		return this.client
 			.sql("UPDATE product SET name = :name, price = :price, version = version + 1 WHERE id = :id AND version = :version")
+			.filter((statement) -> statement.returnGeneratedValues("version"))
 			.bind("id", id)
 			.bind("name", data.name())
 			.bind("price", data.price())
 			.bind("version", version)
-			.fetch()
-			.rowsUpdated()
-			.map((rows) -> rows > 0);
+			.map((row) -> row.get("version", Long.class))
+			.one();
 	}
 
 	/**
