@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import io.github.memcachedserver.protocol.text.TextCommandDecoder;
-import io.github.memcachedserver.protocol.text.TextProtocolLimits;
+import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
+import io.github.memcachedserver.internal.protocol.text.TextProtocolLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

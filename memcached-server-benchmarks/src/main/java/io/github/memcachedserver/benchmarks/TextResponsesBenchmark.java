@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.protocol.text.TextResponses;
+import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -5,9 +5,9 @@ import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.command.VerbosityCommand;
-import io.github.memcachedserver.protocol.binary.BinaryRejection;
-import io.github.memcachedserver.protocol.binary.BinaryRequest;
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 
 /**
  * Refuses the administrative commands an exposed endpoint may want to keep from its clients,

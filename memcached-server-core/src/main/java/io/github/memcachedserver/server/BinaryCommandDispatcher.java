@@ -4,28 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
 
-import io.github.memcachedserver.handler.ClientErrorException;
-import io.github.memcachedserver.handler.CommandFailedException;
-import io.github.memcachedserver.handler.ConnectionAbortedException;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
-import io.github.memcachedserver.protocol.binary.BinaryCommandDecoder;
-import io.github.memcachedserver.protocol.binary.BinaryRejection;
-import io.github.memcachedserver.protocol.binary.BinaryRequest;
-import io.github.memcachedserver.protocol.binary.BinaryResponses;
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.internal.protocol.binary.BinaryResponses;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -36,8 +30,6 @@ import reactor.core.publisher.Mono;
  * protocol.
  */
 final class BinaryCommandDispatcher {
-
-	private static final Logger logger = LoggerFactory.getLogger(BinaryCommandDispatcher.class);
 
 	/** Increment and decrement create nothing on a miss when their exptime is this. */
 	private static final long NO_CREATE = 0xffffffffL;
@@ -425,28 +417,12 @@ final class BinaryCommandDispatcher {
 
 	private ByteBuf failure(Throwable ex, BinaryRequest request, ClientConnection connection,
 			ByteBufAllocator allocator) {
-		if (ex instanceof ClientErrorException) {
+		HandlerFailure failure = HandlerFailure.of(ex, request, connection, this.handlerTimeout);
+		if (failure.clientError()) {
 			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_NON_NUMERIC);
 		}
-		if (ex instanceof ConnectionAbortedException) {
-			connection.closeAfterResponse();
-		}
-		String message;
-		if (ex instanceof CommandFailedException) {
-			message = ex.getMessage();
-		}
-		else if (ex instanceof TimeoutException) {
-			logger.warn("Handler did not answer {} for {} within {}", request.name(), connection.session(),
-					this.handlerTimeout.duration());
-			message = "handler timed out";
-		}
-		else {
-			logger.warn("Handler failed on {} for {}", request.name(), connection.session(), ex);
-			message = "handler failed";
-		}
 		return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_INTERNAL_ERROR,
-				(message != null) ? message : "");
+				failure.message());
 	}
-
 
 }

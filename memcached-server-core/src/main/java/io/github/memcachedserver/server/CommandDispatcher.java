@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeoutException;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
@@ -22,23 +21,18 @@ import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.command.TouchCommand;
 import io.github.memcachedserver.command.VerbosityCommand;
 import io.github.memcachedserver.command.VersionCommand;
-import io.github.memcachedserver.handler.ClientErrorException;
-import io.github.memcachedserver.handler.CommandFailedException;
-import io.github.memcachedserver.handler.ConnectionAbortedException;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
-import io.github.memcachedserver.protocol.text.MetaResponses;
-import io.github.memcachedserver.protocol.text.TextResponses;
+import io.github.memcachedserver.internal.protocol.text.MetaResponses;
+import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,8 +42,6 @@ import reactor.core.publisher.Mono;
  * {@code SERVER_ERROR} or {@code CLIENT_ERROR} answers for that command alone.
  */
 final class CommandDispatcher {
-
-	private static final Logger logger = LoggerFactory.getLogger(CommandDispatcher.class);
 
 	private static final String OBJECT_TOO_LARGE = "SERVER_ERROR object too large for cache";
 
@@ -404,28 +396,8 @@ final class CommandDispatcher {
 
 	private ByteBuf failure(Throwable ex, MemcachedCommand command, ClientConnection connection,
 			ByteBufAllocator allocator) {
-		if (ex instanceof ClientErrorException) {
-			return TextResponses.line(allocator, "CLIENT_ERROR " + ex.getMessage());
-		}
-		if (ex instanceof ConnectionAbortedException) {
-			connection.closeAfterResponse();
-		}
-		if (ex instanceof CommandFailedException) {
-			return TextResponses.line(allocator, "SERVER_ERROR " + oneLine(ex.getMessage()));
-		}
-		if (ex instanceof TimeoutException) {
-			logger.warn("Handler did not answer {} for {} within {}", command.getClass().getSimpleName(),
-					connection.session(), this.handlerTimeout.duration());
-			return TextResponses.line(allocator, "SERVER_ERROR handler timed out");
-		}
-		// an unexpected exception's message may carry internals (SQL, hosts): log it, do not send it
-		logger.warn("Handler failed on {} for {}", command.getClass().getSimpleName(), connection.session(), ex);
-		return TextResponses.line(allocator, "SERVER_ERROR handler failed");
+		HandlerFailure failure = HandlerFailure.of(ex, command, connection, this.handlerTimeout);
+		return TextResponses.line(allocator, (failure.clientError() ? "CLIENT_ERROR " : "SERVER_ERROR ") + failure.message());
 	}
-
-	private static String oneLine(String message) {
-		return (message != null) ? message.replace('\r', ' ').replace('\n', ' ') : "";
-	}
-
 
 }

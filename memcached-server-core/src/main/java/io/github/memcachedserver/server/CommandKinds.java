@@ -4,8 +4,8 @@ import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.command.VersionCommand;
-import io.github.memcachedserver.protocol.binary.BinaryRequest;
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 
 /**
  * Which commands change nothing a later command could see, and so may run concurrently with

@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import io.github.memcachedserver.handler.StoreStatistics;
-import io.github.memcachedserver.protocol.text.TextResponses;
+import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;

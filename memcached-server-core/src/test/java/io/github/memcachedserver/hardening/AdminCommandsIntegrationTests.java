@@ -6,7 +6,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.server.MemcachedServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

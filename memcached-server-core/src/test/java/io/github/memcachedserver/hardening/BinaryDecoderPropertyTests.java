@@ -9,10 +9,10 @@ import java.util.Random;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.protocol.binary.BinaryCommandDecoder;
-import io.github.memcachedserver.protocol.binary.BinaryRejection;
-import io.github.memcachedserver.protocol.binary.BinaryRequest;
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
+import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

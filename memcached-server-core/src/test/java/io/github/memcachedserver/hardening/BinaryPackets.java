@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

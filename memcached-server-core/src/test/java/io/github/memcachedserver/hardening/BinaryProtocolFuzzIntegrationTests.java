@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.memcachedserver.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.server.MemcachedServer;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;

@@ -2,6 +2,6 @@
  * The memcached binary protocol: request framing and response packets.
  */
 @NullMarked
-package io.github.memcachedserver.protocol.binary;
+package io.github.memcachedserver.internal.protocol.binary;
 
 import org.jspecify.annotations.NullMarked;

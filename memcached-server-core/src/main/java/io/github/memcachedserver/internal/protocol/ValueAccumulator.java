@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol;
+package io.github.memcachedserver.internal.protocol;
 
 import java.util.Arrays;
 

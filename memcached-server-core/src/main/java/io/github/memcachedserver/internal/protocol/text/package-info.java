@@ -2,6 +2,6 @@
  * The memcached text and meta protocol: request decoding and response encoding.
  */
 @NullMarked
-package io.github.memcachedserver.protocol.text;
+package io.github.memcachedserver.internal.protocol.text;
 
 import org.jspecify.annotations.NullMarked;

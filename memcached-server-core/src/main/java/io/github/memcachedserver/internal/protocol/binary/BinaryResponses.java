@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol.binary;
+package io.github.memcachedserver.internal.protocol.binary;
 
 import java.nio.charset.StandardCharsets;
 

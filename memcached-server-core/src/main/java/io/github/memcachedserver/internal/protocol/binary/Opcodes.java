@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol.binary;
+package io.github.memcachedserver.internal.protocol.binary;
 
 /**
  * The binary protocol's opcodes and status codes (memcached-protocol-binary.txt).

@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol.text;
+package io.github.memcachedserver.internal.protocol.text;
 
 import java.util.Base64;
 import java.util.List;

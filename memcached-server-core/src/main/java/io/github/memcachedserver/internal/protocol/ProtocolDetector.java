@@ -1,9 +1,9 @@
-package io.github.memcachedserver.protocol;
+package io.github.memcachedserver.internal.protocol;
 
-import io.github.memcachedserver.protocol.binary.BinaryCommandDecoder;
-import io.github.memcachedserver.protocol.binary.Opcodes;
-import io.github.memcachedserver.protocol.text.TextCommandDecoder;
-import io.github.memcachedserver.protocol.text.TextProtocolLimits;
+import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
+import io.github.memcachedserver.internal.protocol.binary.Opcodes;
+import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
+import io.github.memcachedserver.internal.protocol.text.TextProtocolLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

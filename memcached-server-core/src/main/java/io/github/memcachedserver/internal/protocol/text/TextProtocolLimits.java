@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol.text;
+package io.github.memcachedserver.internal.protocol.text;
 
 /**
  * The bounds the text decoder enforces while it reads, so no client can make it buffer

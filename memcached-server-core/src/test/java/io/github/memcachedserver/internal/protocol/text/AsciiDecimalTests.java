@@ -1,4 +1,4 @@
-package io.github.memcachedserver.protocol.text;
+package io.github.memcachedserver.internal.protocol.text;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,10 +1,10 @@
-package io.github.memcachedserver.protocol.binary;
+package io.github.memcachedserver.internal.protocol.binary;
 
 import java.util.List;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.protocol.ValueAccumulator;
+import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
