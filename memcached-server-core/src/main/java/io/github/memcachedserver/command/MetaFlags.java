@@ -47,7 +47,17 @@ public record MetaFlags(List<byte[]> tokens, boolean base64Key, boolean quiet, b
 	 */
 	public boolean opaqueTooLong() {
 		int index = indexOf('O');
-		return index >= 0 && this.tokens.get(index).length > 32;
+		return index >= 0 && isOverlongOpaque(this.tokens.get(index));
+	}
+
+	/**
+	 * Tells whether a flag token is an opaque longer than memcached's 32 bytes ({@code O}
+	 * included), which memcached refuses with {@code CLIENT_ERROR opaque token too long}.
+	 * @param token a flag token
+	 * @return whether it is such an opaque
+	 */
+	public static boolean isOverlongOpaque(byte[] token) {
+		return token[0] == 'O' && token.length > 32;
 	}
 
 	private int indexOf(char flag) {

@@ -52,8 +52,8 @@ public final class Arithmetic {
 	/**
 	 * Parses a stored value as memcached does ({@code strtoull} on the data followed by
 	 * "\r\n"): leading whitespace and a sign are accepted, the number must be followed by
-	 * whitespace, a zero byte or the end, a negative number or an overflow is not a number,
-	 * and, as in C, a value with no digits at all counts as 0 when it starts with whitespace.
+	 * whitespace, a zero byte or the end; a negative number, an overflow or a value with no
+	 * digits at all is not a number.
 	 * @param stored the stored value bytes
 	 * @return the unsigned value
 	 * @throws ClientErrorException when it is not a number
@@ -82,10 +82,7 @@ public final class Arithmetic {
 			i++;
 		}
 		if (i == digitsStart) {
-			// strtoull converted nothing and points back at the start of the data
-			if (isSpace(stored[0])) {
-				return 0;
-			}
+			// strtoull converted nothing: memcached's safe_strtoull refuses that, spaces or not
 			throw nonNumeric();
 		}
 		if (i < stored.length && !isSpace(stored[i]) && stored[i] != 0) {

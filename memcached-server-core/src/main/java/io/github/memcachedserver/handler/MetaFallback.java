@@ -114,14 +114,18 @@ final class MetaFallback {
 		}
 		long expected = flags.compareCas();
 		return handler.get(session, key)
-			.flatMap((item) -> (item.cas() == expected) ? result : Mono.just(MetaResult.of(Status.EXISTS)))
+			.flatMap((item) -> {
+				// memcached refuses a value that is not a number before it compares the CAS
+				Arithmetic.apply(item.value(), 0, increment);
+				return (item.cas() == expected) ? result : Mono.just(MetaResult.of(Status.EXISTS));
+			})
 			.defaultIfEmpty(MetaResult.of(Status.NOT_FOUND));
 	}
 
 	private static Mono<MetaResult> vivify(MemcachedCommandHandler handler, Session session, Key key, MetaFlags flags) {
 		byte[] initial = digits(flags.initial());
 		return handler.add(session, key, new Entry(initial, 0, flags.vivifyTtl()))
-			.map((stored) -> stored.isStored() ? MetaResult.of(Status.HIT).withValue(initial)
+			.map((stored) -> stored.isStored() ? MetaResult.of(Status.CREATED).withValue(initial)
 					: MetaResult.of(Status.NOT_STORED));
 	}
 

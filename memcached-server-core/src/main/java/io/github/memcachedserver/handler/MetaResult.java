@@ -62,6 +62,11 @@ public record MetaResult(Status status, byte @Nullable [] value, int clientFlags
 
 		/** The item was found or the operation succeeded ({@code HD} or {@code VA}). */
 		HIT,
+		/**
+		 * {@code ma} with {@code N} created the counter ({@code HD} or {@code VA}, like
+		 * {@link #HIT}); memcached answers it even in quiet mode and counts it as a miss.
+		 */
+		CREATED,
 		/** A read missed ({@code EN}). */
 		MISS,
 		/** The item to change was not found ({@code NF}). */
@@ -69,7 +74,15 @@ public record MetaResult(Status status, byte @Nullable [] value, int clientFlags
 		/** The item was not stored ({@code NS}). */
 		NOT_STORED,
 		/** A CAS comparison failed ({@code EX}). */
-		EXISTS
+		EXISTS;
+
+		/**
+		 * Tells whether the command found or made its item: {@link #HIT} or {@link #CREATED}.
+		 * @return whether it succeeded
+		 */
+		public boolean succeeded() {
+			return this == HIT || this == CREATED;
+		}
 
 	}
 

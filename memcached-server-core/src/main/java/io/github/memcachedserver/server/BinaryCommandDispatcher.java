@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.github.memcachedserver.handler.Arithmetic;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
@@ -165,10 +166,9 @@ final class BinaryCommandDispatcher {
 					() -> miss(request, allocator, result, false));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
 				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
-				Mono<Item> touched = (request.command() == Opcodes.TOUCH)
-						? this.handlerTimeout.guard(this.handler.touch(session, key, exptime))
-							.flatMap((found) -> found ? this.handlerTimeout.guard(this.handler.get(session, key)) : Mono.empty())
-						: this.handlerTimeout.guard(this.handler.getAndTouch(session, key, exptime));
+				// a touch answers with the item's flags and CAS as it was found, even when the new
+				// exptime has already passed, as memcached does: no read after the touch
+				Mono<Item> touched = this.handlerTimeout.guard(this.handler.getAndTouch(session, key, exptime));
 				yield touched
 					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, result, true))
 					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, true)));
@@ -355,10 +355,16 @@ final class BinaryCommandDispatcher {
 				? this.handler.increment(session, key, delta) : this.handler.decrement(session, key, delta)))
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty());
-		Mono<Optional<Long>> checked = casChecked(request, session, applied, Mono.fromSupplier(() -> {
-			result[0] = "exists";
-			return Optional.empty();
-		}), applied);
+		Mono<Optional<Long>> checked = (request.cas() == 0) ? applied
+				: this.handlerTimeout.guard(this.handler.get(session, key)).flatMap((item) -> {
+					if (item.cas() == request.cas()) {
+						return applied;
+					}
+					// memcached refuses a value that is not a number before it compares the CAS
+					Arithmetic.apply(item.value(), 0, increment);
+					result[0] = "exists";
+					return Mono.just(Optional.<Long>empty());
+				}).switchIfEmpty(applied);
 		return checked.flatMap((value) -> {
 			if ("exists".equals(result[0])) {
 				return Mono.just(
@@ -367,7 +373,7 @@ final class BinaryCommandDispatcher {
 			if (value.isPresent()) {
 				this.statistics.countArithmetic(increment, true);
 				result[0] = "hit";
-				return number(request, session, value.get(), allocator);
+				return number(request, session, value.get(), 0, allocator);
 			}
 			if (exptime == NO_CREATE) {
 				this.statistics.countArithmetic(increment, false);
@@ -379,19 +385,25 @@ final class BinaryCommandDispatcher {
 			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
 			return this.handlerTimeout.guard(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
 				result[0] = stored.metricName();
-				return stored.isStored() ? number(request, session, initial, allocator)
+				return stored.isStored() ? number(request, session, initial, stored.cas(), allocator)
 						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
 								Opcodes.STATUS_NOT_STORED));
 			});
 		});
 	}
 
-	private Mono<ByteBuf> number(BinaryRequest request, Session session, long value, ByteBufAllocator allocator) {
+	/**
+	 * Answers an incr/decr with its value and the item's CAS unique: the one the write told
+	 * (a created counter), else read back, as the arithmetic contract does not carry it.
+	 */
+	private Mono<ByteBuf> number(BinaryRequest request, Session session, long value, long knownCas,
+			ByteBufAllocator allocator) {
 		if (request.quiet()) {
 			return Mono.empty();
 		}
-		return this.handlerTimeout.guard(this.handler.get(session, request.key())).map(Item::cas)
-			.defaultIfEmpty(0L)
+		Mono<Long> itemCas = (knownCas != 0) ? Mono.just(knownCas)
+				: this.handlerTimeout.guard(this.handler.get(session, request.key())).map(Item::cas);
+		return itemCas.defaultIfEmpty(0L)
 			.map((cas) -> BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 0, 0, 8, cas).writeLong(value));
 	}
 

@@ -370,7 +370,12 @@ final class CommandDispatcher {
 			}
 			case 'a' -> {
 				stats.countArithmetic(command.flags().mode() != 'D' && command.flags().mode() != '-', hit);
-				return hit ? "hit" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
+				return switch (result.status()) {
+					case HIT -> "hit";
+					case CREATED -> "stored";
+					case EXISTS -> "exists";
+					default -> "not_found";
+				};
 			}
 			default -> {
 				return hit ? "hit" : "miss";

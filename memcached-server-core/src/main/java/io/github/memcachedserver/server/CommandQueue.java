@@ -84,6 +84,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 	/** Whether the connection ends after the last queued command: later ones are dropped. */
 	private boolean ending;
 
+	/** Whether a command asked for the connection to close: nothing after it starts. */
+	private boolean closeRequested;
+
 	/** Whether the connection has closed or is closing: nothing more is written. */
 	private boolean closed;
 
@@ -191,7 +194,6 @@ final class CommandQueue extends ChannelDuplexHandler {
 		this.ending = endsConnection;
 		this.waiting.add(new Slot(command, command != null && CommandKinds.isRead(command), endsConnection));
 		process();
-		pauseReadingWhenFull();
 	}
 
 	/** Starts what may start and writes what has completed at the head, until neither moves. */
@@ -219,7 +221,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	/** Starts the next waiting command, if the ordering rules and the outbound cap allow it. */
 	private boolean startNext() {
 		Slot next = this.waiting.peek();
-		if (next == null || (next.read ? this.writeRunning : this.running > 0)
+		if (next == null || (next.read ? this.writeRunning : this.running > 0) || this.closeRequested
 				|| !channel().isWritable()) {
 			return false;
 		}
@@ -290,6 +292,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		if (closeRequested) {
 			slot.closesConnection = true;
 			this.ending = true;
+			this.closeRequested = true;
 		}
 	}
 

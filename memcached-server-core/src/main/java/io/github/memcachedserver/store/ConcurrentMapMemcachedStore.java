@@ -367,7 +367,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				boolean casMatch = requestCas != 0 && requestCas == live.cas;
 				boolean casStale = requestCas != 0 && !casMatch && flags.invalidate() && requestCas < live.cas;
 				if (mode == 'E') {
-					live.bump(now);
+					// as the classic add: the item moves up in the LRU, but it has not been read
+					live.markRecentlyUsed();
 					outcome.value = MetaResult.of(MetaResult.Status.NOT_STORED);
 					return live;
 				}
@@ -398,8 +399,10 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					next = fresh;
 				}
 			}
+			// append and prepend keep the item's own key encoding
+			boolean binaryKey = (live != null && (mode == 'A' || mode == 'P')) ? live.binaryKey() : flags.base64Key();
 			StoredItem stored = new StoredItem(key, next.value, next.flags, next.expiresAt(), casFor(flags), now,
-					next.stale()).withBinaryKey(flags.base64Key());
+					next.stale()).withBinaryKey(binaryKey);
 			if (next.tokenSent()) {
 				stored.markTokenSent();
 			}
@@ -427,9 +430,9 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			long expiresAt = (flags.invalidate() && flags.ttl() != null)
 					? Entry.expiresAtEpochSecond(flags.ttl(), now) : live.expiresAt();
 			byte[] value = flags.removeValue() ? EMPTY : live.value;
-			// invalidation keeps the item, stale, with a new CAS unique so the next reader can win
-			return new StoredItem(key, value, live.flags, expiresAt, flags.invalidate() ? casFor(flags) : live.cas,
-					live.storedAt(), flags.invalidate() || live.stale());
+			// invalidation keeps the item in place, stale, with a new CAS unique so the next reader can win
+			return live.changedInPlace(value, expiresAt, flags.invalidate() ? casFor(flags) : live.cas,
+					flags.invalidate() || live.stale());
 		});
 	}
 
@@ -445,27 +448,29 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, 0, true, now);
 				StoredItem created = new StoredItem(key, initial, 0, expiry.expiresAt, casFor(flags), now);
 				this.totalItems.increment();
-				outcome.value = numberResult(created, initial, expiry.ttlShown(now));
+				outcome.value = numberResult(MetaResult.Status.CREATED, created, initial, expiry.ttlShown(now));
 				return created;
 			}
+			// memcached refuses a value that is not a number before it compares the CAS
+			long number = Arithmetic.apply(live.value, flags.delta(), increment);
 			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
 				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
 				return live;
 			}
-			long number = Arithmetic.apply(live.value, flags.delta(), increment);
 			StoredItem next = rewriteNumber(live, number, casFor(flags));
 			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, next.expiresAt(), false, now);
 			if (expiry.expiresAt != next.expiresAt()) {
 				next = next.withExpiry(expiry.expiresAt);
 			}
-			outcome.value = numberResult(next, Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
+			outcome.value = numberResult(MetaResult.Status.HIT, next,
+					Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
 					expiry.ttlShown(now));
 			return next;
 		});
 	}
 
-	private static MetaResult numberResult(StoredItem item, byte[] digits, long ttl) {
-		return new MetaResult(MetaResult.Status.HIT, digits, item.flags, item.cas, ttl, 0, false, false, false, false,
+	private static MetaResult numberResult(MetaResult.Status status, StoredItem item, byte[] digits, long ttl) {
+		return new MetaResult(status, digits, item.flags, item.cas, ttl, 0, false, false, false, false,
 				item.size(), item.binaryKey());
 	}
 

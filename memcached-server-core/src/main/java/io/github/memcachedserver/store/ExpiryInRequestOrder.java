@@ -9,6 +9,7 @@ import io.github.memcachedserver.handler.Entry;
  * expiry, {@code N} sets it on an item the request has just created (which has none until
  * then), and {@code t} and {@code R} see it as it is at their place, so {@code t T30} shows
  * the old TTL and {@code t N30} on a miss shows {@code -1}. {@code ma} follows the same rules.
+ * An opaque too long to answer ends the walk: the flags after it take no effect.
  */
 final class ExpiryInRequestOrder {
 
@@ -26,6 +27,10 @@ final class ExpiryInRequestOrder {
 		long forTtl = current;
 		long forRecache = current;
 		for (byte[] token : flags.tokens()) {
+			if (MetaFlags.isOverlongOpaque(token)) {
+				// memcached stops working through the flags at an opaque it refuses
+				break;
+			}
 			switch (token[0]) {
 				case 'T' -> expiresAt = Entry.expiresAtEpochSecond(flags.ttl(), now);
 				case 'N' -> expiresAt = created ? Entry.expiresAtEpochSecond(flags.vivifyTtl(), now) : expiresAt;

@@ -178,6 +178,18 @@ final class StoredItem {
 			.keepingStateOf(this);
 	}
 
+	/**
+	 * The same item after {@code md} with {@code I} or {@code x}, changed in place as memcached
+	 * does: what it records about reads stays, and the recache token goes (the next reader may
+	 * win).
+	 */
+	StoredItem changedInPlace(byte[] newValue, long newExpiresAt, long newCas, boolean nowStale) {
+		StoredItem changed = new StoredItem(this.key, this.keyTag, newValue, this.flags, newExpiresAt, newCas,
+				storedAt(), nowStale).keepingStateOf(this);
+		changed.state = (byte) (changed.state & ~TOKEN_SENT);
+		return changed;
+	}
+
 	private StoredItem keepingStateOf(StoredItem other) {
 		this.state = (byte) ((this.state & STALE) | (other.state & CARRIED_OVER));
 		this.lastAccess = other.lastAccess;

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BlockingHandlerIntegrationTests {
 
-	private static final Duration BLOCKED = Duration.ofSeconds(2);
+	private static final Duration BLOCKED = Duration.ofSeconds(3);
 
 	private static final int SLOW_CLIENTS = 16;
 

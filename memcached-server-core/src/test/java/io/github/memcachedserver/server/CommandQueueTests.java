@@ -138,6 +138,15 @@ class CommandQueueTests {
 	}
 
 	@Test
+	void nothingStartsAfterAReadThatAsksToClose() {
+		read(get("slow:1"), get("closing"), get("a"));
+		assertThat(this.startedCommands).containsExactly("get slow:1", "get closing");
+		complete("slow:1");
+		assertThat(written()).containsExactly("get slow:1\r\nget closing\r\n");
+		assertThat(this.channel.isOpen()).isFalse();
+	}
+
+	@Test
 	void theEndOfCommandsClosesOnceEveryEarlierAnswerIsWritten() {
 		read(get("slow:1"));
 		this.channel.pipeline().fireChannelRead(CommandQueue.END_OF_COMMANDS);
@@ -218,7 +227,7 @@ class CommandQueueTests {
 	private Publisher<ByteBuf> run(MemcachedCommand command) {
 		String name = describe(command);
 		this.startedCommands.add(name);
-		if (name.equals("delete closing")) {
+		if (name.endsWith(" closing")) {
 			this.connection.closeAfterResponse();
 		}
 		if (name.contains("slow:")) {

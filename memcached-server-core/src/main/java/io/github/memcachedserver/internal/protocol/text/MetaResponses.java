@@ -131,7 +131,7 @@ public final class MetaResponses {
 		if (code == 'e' || command.flags().opaqueTooLong()) {
 			return false;
 		}
-		boolean withData = (code == 'g' || code == 'a') && result.status() == MetaResult.Status.HIT;
+		boolean withData = (code == 'g' || code == 'a') && result.status().succeeded();
 		return !withData && !echoesAny(command, command.flags().tokens());
 	}
 
@@ -190,7 +190,7 @@ public final class MetaResponses {
 	private static void status(ByteBuf out, MetaCommand command, MetaResult result) {
 		List<byte[]> tokens = command.flags().tokens();
 		out.writeBytes(code(result.status()));
-		boolean stored = result.status() == MetaResult.Status.HIT;
+		boolean stored = result.status().succeeded();
 		for (int i = 0; i < tokens.size(); i++) {
 			byte[] token = tokens.get(i);
 			if (!echoes(command, token[0])) {
@@ -225,7 +225,7 @@ public final class MetaResponses {
 	}
 
 	private static void arithmetic(ByteBuf out, MetaCommand command, MetaResult result) {
-		if (result.status() != MetaResult.Status.HIT) {
+		if (!result.status().succeeded()) {
 			status(out, command, result);
 			return;
 		}
@@ -308,7 +308,7 @@ public final class MetaResponses {
 
 	private static byte[] code(MetaResult.Status status) {
 		return switch (status) {
-			case HIT -> HD;
+			case HIT, CREATED -> HD;
 			case MISS -> EN;
 			case NOT_FOUND -> NF;
 			case NOT_STORED -> NS;
@@ -318,7 +318,7 @@ public final class MetaResponses {
 
 	private static ByteBuf line(MetaResult.Status status) {
 		ByteBuf line = switch (status) {
-			case HIT -> HD_LINE;
+			case HIT, CREATED -> HD_LINE;
 			case MISS -> EN_LINE;
 			case NOT_FOUND -> NF_LINE;
 			case NOT_STORED -> NS_LINE;
