@@ -33,6 +33,18 @@ public final class Arithmetic {
 	}
 
 	/**
+	 * Refuses an empty value as memcached does before it even compares a CAS unique: an item
+	 * with no data is never a number, whatever unique the request carries.
+	 * @param stored the stored value bytes
+	 * @throws ClientErrorException when the value is empty
+	 */
+	public static void checkNotEmpty(byte[] stored) {
+		if (stored.length == 0) {
+			throw nonNumeric();
+		}
+	}
+
+	/**
 	 * Formats a new value the way memcached stores it: the decimal digits, padded with
 	 * trailing spaces to the old length when they are shorter.
 	 * @param value the unsigned value

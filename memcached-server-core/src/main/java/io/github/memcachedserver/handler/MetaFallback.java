@@ -115,8 +115,7 @@ final class MetaFallback {
 		long expected = flags.compareCas();
 		return handler.get(session, key)
 			.flatMap((item) -> {
-				// memcached refuses a value that is not a number before it compares the CAS
-				Arithmetic.apply(item.value(), 0, increment);
+				Arithmetic.checkNotEmpty(item.value());
 				return (item.cas() == expected) ? result : Mono.just(MetaResult.of(Status.EXISTS));
 			})
 			.defaultIfEmpty(MetaResult.of(Status.NOT_FOUND));

@@ -63,8 +63,8 @@ public record MetaResult(Status status, byte @Nullable [] value, int clientFlags
 		/** The item was found or the operation succeeded ({@code HD} or {@code VA}). */
 		HIT,
 		/**
-		 * {@code ma} with {@code N} created the counter ({@code HD} or {@code VA}, like
-		 * {@link #HIT}); memcached answers it even in quiet mode and counts it as a miss.
+		 * {@code ma} with {@code N} created the counter: answered like {@link #HIT}, counted
+		 * as a miss, as memcached counts it.
 		 */
 		CREATED,
 		/** A read missed ({@code EN}). */

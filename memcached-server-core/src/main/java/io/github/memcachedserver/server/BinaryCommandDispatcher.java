@@ -360,8 +360,7 @@ final class BinaryCommandDispatcher {
 					if (item.cas() == request.cas()) {
 						return applied;
 					}
-					// memcached refuses a value that is not a number before it compares the CAS
-					Arithmetic.apply(item.value(), 0, increment);
+					Arithmetic.checkNotEmpty(item.value());
 					result[0] = "exists";
 					return Mono.just(Optional.<Long>empty());
 				}).switchIfEmpty(applied);

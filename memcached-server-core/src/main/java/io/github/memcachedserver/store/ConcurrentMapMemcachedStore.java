@@ -451,12 +451,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				outcome.value = numberResult(MetaResult.Status.CREATED, created, initial, expiry.ttlShown(now));
 				return created;
 			}
-			// memcached refuses a value that is not a number before it compares the CAS
-			long number = Arithmetic.apply(live.value, flags.delta(), increment);
+			Arithmetic.checkNotEmpty(live.value);
 			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
 				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
 				return live;
 			}
+			long number = Arithmetic.apply(live.value, flags.delta(), increment);
 			StoredItem next = rewriteNumber(live, number, casFor(flags));
 			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, next.expiresAt(), false, now);
 			if (expiry.expiresAt != next.expiresAt()) {

@@ -89,7 +89,7 @@ public final class MetaResponses {
 			return true;
 		}
 		boolean nominal = (command.code() == 'g') ? result.status() == MetaResult.Status.MISS
-				: result.status() == MetaResult.Status.HIT;
+				: result.status().succeeded();
 		return !(command.flags().quiet() && nominal && command.code() != 'e');
 	}
 
