@@ -81,8 +81,8 @@ class DifferentialFuzzTests {
 
 	/**
 	 * A difference counts only when it is there again on servers that ran nothing else: seen
-	 * once, memcached sometimes answers an incr differently after thousands of other streams
-	 * (its answer then depends on memory earlier streams left behind). A confirmed difference
+	 * once, memcached sometimes answers an incr differently after other streams (its answer
+	 * then depends on memory earlier streams left behind). A confirmed difference
 	 * is shrunk on fresh servers too.
 	 */
 	private static void confirmOnFreshServers(long seed, int n, List<byte[]> commands, boolean binary, long chunking,
