@@ -3,6 +3,8 @@ package io.github.memcachedserver.handler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.github.memcachedserver.internal.KeyHash;
+
 /**
  * A memcached key: the exact bytes the client sent. Two keys are equal when their bytes
  * are, so no two different wire keys ever collapse into one, whatever their encoding.
@@ -17,7 +19,7 @@ public final class Key {
 
 	private Key(byte[] bytes) {
 		this.bytes = bytes;
-		this.hash = Arrays.hashCode(bytes);
+		this.hash = KeyHash.of(bytes);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.KeyHash;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,7 +59,7 @@ final class ItemTable {
 	/**
 	 * Returns the item stored under the key, without locking.
 	 * @param key the key bytes
-	 * @param hash the key's hash code ({@code Arrays.hashCode} of its bytes)
+	 * @param hash the key's hash code ({@link KeyHash} of its bytes)
 	 * @return the item, or {@code null}
 	 */
 	@Nullable StoredItem get(byte[] key, int hash) {
@@ -244,7 +245,7 @@ final class ItemTable {
 			int mask = capacity - 1;
 			for (StoredItem item : this.slots) {
 				if (item != null && item != REMOVED) {
-					int i = spread(Arrays.hashCode(item.key)) & mask;
+					int i = spread(KeyHash.of(item.key)) & mask;
 					while (resized[i] != null) {
 						i = (i + 1) & mask;
 					}
