@@ -1,5 +1,6 @@
 package io.github.memcachedserver.server;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -169,6 +170,20 @@ final class CommandQueue extends ChannelDuplexHandler {
 			process();
 		}
 		ctx.fireChannelWritabilityChanged();
+	}
+
+	/**
+	 * A client that resets the connection fails the writes in flight: that ends the
+	 * connection, quietly (memcached does not log it either); anything else goes on.
+	 */
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof IOException) {
+			discardAll();
+			ctx.close();
+			return;
+		}
+		ctx.fireExceptionCaught(cause);
 	}
 
 	@Override
