@@ -3,6 +3,7 @@ package io.github.memcachedserver.server;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -18,7 +19,10 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
+import reactor.util.context.Context;
 
 /**
  * The connection's ordered reply queue: every decoded command takes the next slot, runs when
@@ -46,6 +50,17 @@ import reactor.core.CoreSubscriber;
 final class CommandQueue extends ChannelDuplexHandler {
 
 	static final String NAME = "memcached-command-queue";
+
+	private static final Logger logger = LoggerFactory.getLogger(CommandQueue.class);
+
+	/**
+	 * The context every answer is subscribed with: an answer that fails after its connection
+	 * closed (a backend error arriving after a client's reset) is logged at DEBUG, where
+	 * Reactor would log it at ERROR with a stack trace, at a client's will. The key is
+	 * Reactor's context-local {@code onErrorDropped} hook.
+	 */
+	private static final Context QUIET_DROPS = Context.of("reactor.onErrorDropped.local",
+			(Consumer<Throwable>) (ex) -> logger.debug("An answer failed after its connection closed", ex));
 
 	/** Travels behind a connection's last decoded command when the server stops reading it. */
 	static final Object END_OF_COMMANDS = new Object();
@@ -479,6 +494,11 @@ final class CommandQueue extends ChannelDuplexHandler {
 			this.requested = true;
 			s.request(1);
 			return true;
+		}
+
+		@Override
+		public Context currentContext() {
+			return QUIET_DROPS;
 		}
 
 		@Override

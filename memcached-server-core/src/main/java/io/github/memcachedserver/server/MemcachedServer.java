@@ -5,9 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,6 +124,8 @@ public final class MemcachedServer {
 
 	private final boolean nativeTransport;
 
+	private final int unixSocketMode;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -148,6 +147,7 @@ public final class MemcachedServer {
 		this.observer = builder.observer;
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
+		this.unixSocketMode = builder.unixSocketMode;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
@@ -258,8 +258,13 @@ public final class MemcachedServer {
 	private SocketAddress bind(TcpServer tcp, ListenAddress address) {
 		DisposableServer server;
 		try {
-			removeStaleSocketFile(address);
+			if (address instanceof ListenAddress.Unix unix) {
+				UnixSocketFile.prepare(unix.path());
+			}
 			server = tcp.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
+			if (address instanceof ListenAddress.Unix unix) {
+				UnixSocketFile.restrict(unix.path(), this.unixSocketMode);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
@@ -573,17 +578,6 @@ public final class MemcachedServer {
 	 */
 	private static SocketAddress jdkAddress(SocketAddress address) {
 		return (address instanceof DomainSocketAddress domain) ? UnixDomainSocketAddress.of(domain.path()) : address;
-	}
-
-	/**
-	 * Like memcached, takes over a unix socket path whose file a previous run left behind
-	 * (a socket file, never a regular file or directory).
-	 */
-	private static void removeStaleSocketFile(ListenAddress address) throws IOException {
-		if (address instanceof ListenAddress.Unix unix && Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)
-				&& Files.readAttributes(unix.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
-			Files.delete(unix.path());
-		}
 	}
 
 	private static String rootMessage(Throwable ex) {

@@ -53,6 +53,8 @@ public final class MemcachedServerBuilder {
 
 	boolean nativeTransport = true;
 
+	int unixSocketMode = 0700;
+
 	MemcachedServerBuilder() {
 	}
 
@@ -290,6 +292,21 @@ public final class MemcachedServerBuilder {
 	 */
 	public MemcachedServerBuilder nativeTransport(boolean nativeTransport) {
 		this.nativeTransport = nativeTransport;
+		return this;
+	}
+
+	/**
+	 * Sets the permission bits of unix socket listeners, like memcached's {@code -a}: by
+	 * default 0700, only the server's own user may connect.
+	 * @param mode the bits, e.g. {@code 0770} for the group too
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder unixSocketMode(int mode) {
+		if ((mode & ~0777) != 0) {
+			throw new IllegalArgumentException("A unix socket mode has permission bits only (0 to 0777), not 0"
+					+ Integer.toOctalString(mode));
+		}
+		this.unixSocketMode = mode;
 		return this;
 	}
 

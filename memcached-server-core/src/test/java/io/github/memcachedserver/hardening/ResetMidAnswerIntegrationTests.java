@@ -8,10 +8,21 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.github.memcachedserver.handler.CommandFailedException;
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.netty.util.ResourceLeakDetector;
@@ -19,13 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Clients that reset the connection while large answers are queued or being written (text
  * multi-gets, meta gets, binary gets) leave no buffer behind: Netty's leak detector (paranoid
- * in every test run) reports nothing, and the server keeps serving.
+ * in every test run) reports nothing, nothing is logged at ERROR, and the server keeps serving.
  */
 class ResetMidAnswerIntegrationTests {
 
@@ -33,15 +45,16 @@ class ResetMidAnswerIntegrationTests {
 
 	private MemcachedServer server;
 
-	private final ListAppender<ILoggingEvent> leaks = new ListAppender<>();
+	/** Everything logged while the test runs: leak reports, and errors a reset must not cause. */
+	private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
-	private Logger leakLogger;
+	private Logger rootLogger;
 
 	@BeforeEach
 	void start() throws Exception {
-		this.leakLogger = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
-		this.leaks.start();
-		this.leakLogger.addAppender(this.leaks);
+		this.rootLogger = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		this.logged.start();
+		this.rootLogger.addAppender(this.logged);
 		this.server = MemcachedServer.builder().listen("127.0.0.1:0").build().start();
 		try (Socket socket = connect()) {
 			OutputStream out = socket.getOutputStream();
@@ -59,7 +72,7 @@ class ResetMidAnswerIntegrationTests {
 	@AfterEach
 	void stop() {
 		this.server.stop(Duration.ofSeconds(5));
-		this.leakLogger.detachAppender(this.leaks);
+		this.rootLogger.detachAppender(this.logged);
 	}
 
 	@Test
@@ -91,7 +104,68 @@ class ResetMidAnswerIntegrationTests {
 			}
 			Thread.sleep(50);
 		}
-		assertThat(this.leaks.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch((m) -> m.contains("LEAK"));
+		assertThat(this.logged.list).filteredOn((event) -> event.getLoggerName().equals(ResourceLeakDetector.class.getName()))
+			.isEmpty();
+		// a client's reset is no error of the server's: nothing at ERROR, no stack traces
+		assertThat(this.logged.list).filteredOn((event) -> event.getLevel() == Level.ERROR)
+			.extracting(ILoggingEvent::getFormattedMessage)
+			.isEmpty();
+	}
+
+	@Test
+	void aBackendFailureAfterTheClientResetIsNoError() throws Exception {
+		ScheduledExecutorService backend = Executors.newSingleThreadScheduledExecutor();
+		MemcachedServer failing = MemcachedServer.builder()
+			.listen("127.0.0.1:0")
+			.handler(new FailingLate(backend))
+			.build()
+			.start();
+		try {
+			for (int i = 0; i < 5; i++) {
+				try (Socket socket = new Socket("127.0.0.1", failing.port())) {
+					socket.getOutputStream().write(BinaryPackets.ascii("get k\r\nget j\r\n"));
+					socket.getOutputStream().flush();
+					Thread.sleep(20);
+					socket.setSoLinger(true, 0);
+				}
+			}
+			// the backend fails 100 ms after each call, when its connection is gone
+			Thread.sleep(500);
+		}
+		finally {
+			failing.stop(Duration.ofSeconds(5));
+			backend.shutdownNow();
+		}
+		assertThat(this.logged.list).filteredOn((event) -> event.getLevel() == Level.ERROR)
+			.extracting(ILoggingEvent::getFormattedMessage)
+			.isEmpty();
+	}
+
+	/** A callback-style backend: every read fails 100 ms later, whether anyone still waits or not. */
+	static final class FailingLate implements MemcachedCommandHandler {
+
+		private final ScheduledExecutorService backend;
+
+		FailingLate(ScheduledExecutorService backend) {
+			this.backend = backend;
+		}
+
+		@Override
+		public Mono<Item> get(Session session, Key key) {
+			return Mono.create((sink) -> this.backend.schedule(
+					() -> sink.error(new CommandFailedException("backend unavailable")), 100, TimeUnit.MILLISECONDS));
+		}
+
+		@Override
+		public Mono<StoreResult> set(Session session, Key key, Entry entry) {
+			return Mono.just(StoreResult.STORED);
+		}
+
+		@Override
+		public Mono<Boolean> delete(Session session, Key key) {
+			return Mono.just(false);
+		}
+
 	}
 
 	/** Quiet binary gets with keys, closed by a no-op, as clients send a bulk get. */

@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,6 +126,32 @@ class ServerFeaturesIntegrationTests {
 		// the public API should not leak Netty's io.netty.channel.unix.DomainSocketAddress
 		assertThat(this.server.boundAddresses()).singleElement()
 			.isInstanceOfSatisfying(UnixDomainSocketAddress.class, (unix) -> assertThat(unix.getPath()).isEqualTo(socketPath));
+	}
+
+	@Test
+	void aUnixSocketIsForItsOwnerOnlyUnlessToldOtherwise(@TempDir Path directory) throws Exception {
+		Path socketPath = directory.resolve("memcached.sock");
+		start(new ConcurrentMapMemcachedStore(), ListenAddress.unix(socketPath));
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socketPath))).isEqualTo("rwx------");
+		this.server.stop(Duration.ofSeconds(5));
+		// a socket left behind by an earlier run is taken over, with the mode asked for
+		this.server = MemcachedServer.builder().listen(ListenAddress.unix(socketPath)).unixSocketMode(0770).build();
+		this.server.start();
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socketPath))).isEqualTo("rwxrwx---");
+		try (RawConnection raw = RawConnection.open(UnixDomainSocketAddress.of(socketPath))) {
+			assertThat(raw.send("version\r\n").readLine()).startsWith("VERSION ");
+		}
+	}
+
+	@Test
+	void aFileThatIsNotASocketIsNeverReplaced(@TempDir Path directory) throws Exception {
+		Path fifo = directory.resolve("memcached.sock");
+		assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+		MemcachedServer server = MemcachedServer.builder().listen(ListenAddress.unix(fifo)).build();
+		assertThatExceptionOfType(io.github.memcachedserver.server.MemcachedServerException.class).isThrownBy(server::start)
+			.withMessageContaining("is not a socket");
+		assertThat(Files.exists(fifo)).isTrue();
+		assertThat(Files.isRegularFile(fifo) || Files.isDirectory(fifo)).isFalse();
 	}
 
 	@Test

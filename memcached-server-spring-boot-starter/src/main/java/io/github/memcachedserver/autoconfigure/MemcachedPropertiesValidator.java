@@ -40,11 +40,25 @@ final class MemcachedPropertiesValidator {
 		if (itemSize.compareTo(MIN_ITEM_SIZE) < 0 || itemSize.compareTo(MAX_ITEM_SIZE) > 0) {
 			throw invalid("memcached.server.max-item-size", itemSize, "must be between 1KB and 1024MB");
 		}
+		unixSocketMode(properties.getUnixSocketMode());
+		positive("memcached.server.blocking.threads", properties.getBlocking().getThreads());
+		positive("memcached.server.blocking.queue-size", properties.getBlocking().getQueueSize());
 		DataSize memoryLimit = properties.getStore().getMemoryLimit();
 		if (memoryLimit.compareTo(itemSize) < 0) {
 			throw invalid("memcached.server.store.memory-limit", memoryLimit,
 					"must be at least memcached.server.max-item-size (" + itemSize + ")");
 		}
+	}
+
+	/**
+	 * Reads a unix socket mode in octal, as memcached's {@code -a} takes it.
+	 * @return the permission bits
+	 */
+	static int unixSocketMode(String mode) {
+		if (!mode.matches("0?[0-7]{1,3}")) {
+			throw invalid("memcached.server.unix-socket-mode", mode, "must be octal permission bits, e.g. 0700");
+		}
+		return Integer.parseInt(mode, 8);
 	}
 
 	private static void positive(String property, int value) {

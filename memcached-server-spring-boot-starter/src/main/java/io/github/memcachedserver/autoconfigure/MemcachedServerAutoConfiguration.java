@@ -102,6 +102,7 @@ public final class MemcachedServerAutoConfiguration {
 			.statsEnabled(properties.isStatsEnabled())
 			.verbosityEnabled(properties.isVerbosityEnabled())
 			.nativeTransport(properties.isNativeTransport())
+			.unixSocketMode(MemcachedPropertiesValidator.unixSocketMode(properties.getUnixSocketMode()))
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))

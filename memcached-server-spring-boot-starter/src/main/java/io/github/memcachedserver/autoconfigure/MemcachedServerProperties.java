@@ -101,6 +101,12 @@ public class MemcachedServerProperties {
 	private boolean nativeTransport = true;
 
 	/**
+	 * Permission bits of unix socket listeners, in octal like memcached's -a: by default
+	 * only the server's user may connect.
+	 */
+	private String unixSocketMode = "0700";
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -230,6 +236,14 @@ public class MemcachedServerProperties {
 
 	public void setNativeTransport(boolean nativeTransport) {
 		this.nativeTransport = nativeTransport;
+	}
+
+	public String getUnixSocketMode() {
+		return this.unixSocketMode;
+	}
+
+	public void setUnixSocketMode(String unixSocketMode) {
+		this.unixSocketMode = unixSocketMode;
 	}
 
 	public Blocking getBlocking() {

@@ -164,6 +164,14 @@ class MemcachedServerAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("memcached.server.store.memory-limit");
 		});
+		this.contextRunner.withPropertyValues("memcached.server.unix-socket-mode=0800").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("memcached.server.unix-socket-mode");
+		});
+		this.contextRunner.withPropertyValues("memcached.server.blocking.threads=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("memcached.server.blocking.threads");
+		});
 	}
 
 	@Test
