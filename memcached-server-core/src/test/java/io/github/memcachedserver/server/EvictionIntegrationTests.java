@@ -66,10 +66,9 @@ class EvictionIntegrationTests {
 		for (int i = ITEM_COUNT - 20; i < ITEM_COUNT; i++) {
 			assertThat(this.client.get(key(i), BYTES)).as(key(i)).isEqualTo(value(i));
 		}
-		// the oldest are gone
-		for (int i = 0; i < 20; i++) {
-			assertThat(this.client.get(key(i), BYTES)).as(key(i)).isNull();
-		}
+		// the oldest are nearly all gone: CLOCK walks the table in hash order (keyed, so any order),
+		// evicting what was not used since the hand last passed
+		assertThat(survivorsAmongTheOldest(100)).isLessThanOrEqualTo(10);
 		assertThat(this.store.evictions() + this.store.itemCount()).isEqualTo(ITEM_COUNT);
 	}
 
@@ -98,7 +97,16 @@ class EvictionIntegrationTests {
 			assertThat(this.client.get("hot", BYTES)).as("hot after %s writes", i + 1).isEqualTo(hot);
 		}
 		assertThat(this.store.evictions()).isPositive();
-		assertThat(this.client.get(key(0), BYTES)).isNull();
+		assertThat(survivorsAmongTheOldest(100)).isLessThanOrEqualTo(10);
+	}
+
+	/** How many of the first items written are still there. */
+	private int survivorsAmongTheOldest(int count) {
+		int survivors = 0;
+		for (int i = 0; i < count; i++) {
+			survivors += (this.client.get(key(i), BYTES) != null) ? 1 : 0;
+		}
+		return survivors;
 	}
 
 	@Test
