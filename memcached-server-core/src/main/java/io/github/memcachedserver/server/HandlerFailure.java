@@ -8,6 +8,7 @@ import io.github.memcachedserver.handler.CommandFailedException;
 import io.github.memcachedserver.handler.ConnectionAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 
 /**
  * What a handler's failure answers, decided once for every protocol: a client error or a
@@ -22,8 +23,10 @@ record HandlerFailure(boolean clientError, String message) {
 
 	private static final Logger logger = LoggerFactory.getLogger(HandlerFailure.class);
 
-	static HandlerFailure of(Throwable ex, MemcachedCommand command, ClientConnection connection,
+	static HandlerFailure of(Throwable failure, MemcachedCommand command, ClientConnection connection,
 			HandlerTimeout timeout) {
+		// several reads of one command failing at once (getAll's concurrent gets) arrive together
+		Throwable ex = Exceptions.unwrapMultiple(failure).get(0);
 		if (ex instanceof ClientErrorException) {
 			return new HandlerFailure(true, oneLine(ex.getMessage()));
 		}
