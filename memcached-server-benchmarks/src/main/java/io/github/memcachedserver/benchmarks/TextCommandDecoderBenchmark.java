@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
 import io.github.memcachedserver.internal.protocol.text.TextProtocolLimits;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,7 +53,8 @@ public class TextCommandDecoderBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS));
+		this.channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
 		StringBuilder text = new StringBuilder();
 		String value = "v".repeat(this.valueSize);
 		for (int i = 0; i < BATCH; i++) {

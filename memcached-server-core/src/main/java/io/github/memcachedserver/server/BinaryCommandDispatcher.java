@@ -75,13 +75,15 @@ final class BinaryCommandDispatcher {
 		if (rejection.closeConnection()) {
 			connection.closeAfterResponse();
 		}
-		Mono<Boolean> unlink = Mono.empty();
 		if (rejection.status() == Opcodes.STATUS_TOO_LARGE) {
 			this.statistics.storeTooLarge.increment();
-			if (rejection.staleKey() != null) {
-				unlink = this.handlerTimeout.guard(this.handler.delete(connection.session(), rejection.staleKey()));
-			}
 		}
+		else if (rejection.status() == Opcodes.STATUS_OUT_OF_MEMORY) {
+			this.statistics.storeNoMemory.increment();
+		}
+		// memcached drops the old item when a set fails, so stale data cannot persist
+		Mono<Boolean> unlink = (rejection.staleKey() != null)
+				? this.handlerTimeout.guard(this.handler.delete(connection.session(), rejection.staleKey())) : Mono.empty();
 		this.observer.commandCompleted(rejection.name(), "error", 0);
 		return unlink.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.fromSupplier(() -> BinaryResponses.error(allocator, rejection.opcode(), rejection.opaque(),

@@ -13,7 +13,8 @@ import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.MetaCommand;
-import io.github.memcachedserver.command.OversizedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand.Refusal;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.command.StorageCommand;
@@ -42,8 +43,6 @@ import reactor.core.publisher.Mono;
  * {@code SERVER_ERROR} or {@code CLIENT_ERROR} answers for that command alone.
  */
 final class CommandDispatcher {
-
-	private static final String OBJECT_TOO_LARGE = "SERVER_ERROR object too large for cache";
 
 	private final MemcachedCommandHandler handler;
 
@@ -188,12 +187,14 @@ final class CommandDispatcher {
 			return this.handlerTimeout.guard(this.handler.flushAll(session, flush.delaySeconds()))
 				.then(Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok())));
 		}
-		if (command instanceof OversizedStorageCommand oversized) {
-			this.statistics.storeTooLarge.increment();
+		if (command instanceof RefusedStorageCommand refused) {
+			(refused.refusal() == Refusal.TOO_LARGE ? this.statistics.storeTooLarge : this.statistics.storeNoMemory)
+				.increment();
 			// memcached drops the old item when a set fails, so stale data cannot persist
-			Mono<Boolean> unlink = (oversized.mode() == StorageMode.SET)
-					? this.handlerTimeout.guard(this.handler.delete(session, oversized.key())) : Mono.empty();
-			return unlink.then(Mono.fromSupplier(() -> outcome.set("error", TextResponses.line(allocator, OBJECT_TOO_LARGE))));
+			Mono<Boolean> unlink = (refused.mode() == StorageMode.SET)
+					? this.handlerTimeout.guard(this.handler.delete(session, refused.key())) : Mono.empty();
+			return unlink.then(Mono.fromSupplier(
+					() -> outcome.set("error", TextResponses.line(allocator, refused.refusal().answer()))));
 		}
 		if (command instanceof StatsCommand stats) {
 			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator)));

@@ -23,6 +23,7 @@ import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ProtocolDetector;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
@@ -126,6 +127,9 @@ public final class MemcachedServer {
 
 	private final int unixSocketMode;
 
+	/** Values still arriving, on all connections: bounded, so slow clients cannot exhaust the heap. */
+	private final PendingValues pendingValues;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -148,6 +152,7 @@ public final class MemcachedServer {
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
 		this.unixSocketMode = builder.unixSocketMode;
+		this.pendingValues = new PendingValues(builder.maxPendingValueBytes);
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
@@ -477,7 +482,8 @@ public final class MemcachedServer {
 
 	private void configureConnection(Connection connection) {
 		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
-		connection.addHandlerLast("memcached-protocol-detector", new ProtocolDetector(this.limits, this.authenticationRequired));
+		connection.addHandlerLast("memcached-protocol-detector",
+				new ProtocolDetector(this.limits, this.authenticationRequired, this.pendingValues));
 		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		connection.addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));

@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MemcachedServerBuilder {
 
+	/** The default budget for values still arriving, see {@link #maxPendingValueBytes(long)}. */
+	public static final long DEFAULT_MAX_PENDING_VALUE_BYTES = 64L * 1024 * 1024;
+
 	MemcachedCommandHandler handler;
 
 	final List<ListenAddress> addresses = new ArrayList<>();
@@ -54,6 +57,8 @@ public final class MemcachedServerBuilder {
 	boolean nativeTransport = true;
 
 	int unixSocketMode = 0700;
+
+	long maxPendingValueBytes = DEFAULT_MAX_PENDING_VALUE_BYTES;
 
 	MemcachedServerBuilder() {
 	}
@@ -292,6 +297,23 @@ public final class MemcachedServerBuilder {
 	 */
 	public MemcachedServerBuilder nativeTransport(boolean nativeTransport) {
 		this.nativeTransport = nativeTransport;
+		return this;
+	}
+
+	/**
+	 * Sets how many bytes of values may be arriving at once, on all connections together: a
+	 * storage command reserves its value's declared length when its line is read. Beyond it
+	 * commands are refused as memcached refuses one it has no memory for
+	 * ({@code SERVER_ERROR out of memory storing object}), their data swallowed, so clients that
+	 * send large values slowly cannot fill the heap. Default 64 MiB.
+	 * @param bytes the budget
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder maxPendingValueBytes(long bytes) {
+		if (bytes < 1) {
+			throw new IllegalArgumentException("The budget for values still arriving must be positive");
+		}
+		this.maxPendingValueBytes = bytes;
 		return this;
 	}
 

@@ -54,6 +54,8 @@ public final class ServerStatistics {
 
 	final LongAdder storeTooLarge = new LongAdder();
 
+	final LongAdder storeNoMemory = new LongAdder();
+
 	final LongAdder authCmds = new LongAdder();
 
 	final LongAdder authErrors = new LongAdder();
@@ -142,7 +144,7 @@ public final class ServerStatistics {
 		for (LongAdder counter : new LongAdder[] { this.totalConnections, this.rejectedConnections, this.cmdGet,
 				this.cmdSet, this.cmdFlush, this.cmdTouch, this.getHits, this.getMisses, this.deleteHits,
 				this.deleteMisses, this.incrHits, this.incrMisses, this.decrHits, this.decrMisses, this.casHits,
-				this.casMisses, this.casBadval, this.touchHits, this.touchMisses, this.storeTooLarge, this.bytesRead,
+				this.casMisses, this.casBadval, this.touchHits, this.touchMisses, this.storeTooLarge, this.storeNoMemory, this.bytesRead,
 				this.bytesWritten }) {
 			counter.reset();
 		}

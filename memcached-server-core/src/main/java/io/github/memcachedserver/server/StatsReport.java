@@ -137,6 +137,7 @@ final class StatsReport {
 		out.accept("touch_hits", s.touchHits.sum());
 		out.accept("touch_misses", s.touchMisses.sum());
 		out.accept("store_too_large", s.storeTooLarge.sum());
+		out.accept("store_no_memory", s.storeNoMemory.sum());
 		out.accept("auth_cmds", s.authCmds.sum());
 		out.accept("auth_errors", s.authErrors.sum());
 		out.accept("bytes_read", s.bytesRead.sum());

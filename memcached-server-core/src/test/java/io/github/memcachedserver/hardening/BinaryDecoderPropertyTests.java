@@ -9,10 +9,12 @@ import java.util.Random;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -146,7 +148,8 @@ class BinaryDecoderPropertyTests {
 
 	private static List<Object> decode(byte[] input, List<byte[]> chunks) {
 		return assertTimeoutPreemptively(PER_TRY, () -> {
-			EmbeddedChannel channel = new EmbeddedChannel(new BinaryCommandDecoder(MAX_ITEM_SIZE, false));
+			EmbeddedChannel channel = new EmbeddedChannel(new BinaryCommandDecoder(MAX_ITEM_SIZE, false,
+					new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
 			List<ByteBuf> written = new ArrayList<>();
 			List<Object> decoded = new ArrayList<>();
 			for (byte[] chunk : chunks) {

@@ -15,8 +15,10 @@ import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
 import io.github.memcachedserver.internal.protocol.text.TextProtocolLimits;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -85,7 +87,8 @@ class TextCommandDecoderPropertyTests {
 
 	private static List<Object> decode(byte[] input, List<byte[]> chunks) {
 		return assertTimeoutPreemptively(PER_TRY, () -> {
-			EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS));
+			EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
 			List<ByteBuf> written = new ArrayList<>();
 			List<Object> decoded = new ArrayList<>();
 			for (byte[] chunk : chunks) {

@@ -41,6 +41,11 @@ final class MemcachedPropertiesValidator {
 			throw invalid("memcached.server.max-item-size", itemSize, "must be between 1KB and 1024MB");
 		}
 		unixSocketMode(properties.getUnixSocketMode());
+		DataSize pendingValues = properties.getMaxPendingValues();
+		if (pendingValues.compareTo(itemSize) < 0) {
+			throw invalid("memcached.server.max-pending-values", pendingValues,
+					"must be at least memcached.server.max-item-size (" + itemSize + ")");
+		}
 		positive("memcached.server.blocking.threads", properties.getBlocking().getThreads());
 		positive("memcached.server.blocking.queue-size", properties.getBlocking().getQueueSize());
 		DataSize memoryLimit = properties.getStore().getMemoryLimit();

@@ -103,6 +103,7 @@ public final class MemcachedServerAutoConfiguration {
 			.verbosityEnabled(properties.isVerbosityEnabled())
 			.nativeTransport(properties.isNativeTransport())
 			.unixSocketMode(MemcachedPropertiesValidator.unixSocketMode(properties.getUnixSocketMode()))
+			.maxPendingValueBytes(properties.getMaxPendingValues().toBytes())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))

@@ -107,6 +107,13 @@ public class MemcachedServerProperties {
 	private String unixSocketMode = "0700";
 
 	/**
+	 * Bytes of values that may be arriving at once, on all connections: each storage command
+	 * reserves its declared length. Past it a set answers "SERVER_ERROR out of memory storing
+	 * object", so clients that send large values slowly cannot fill the heap.
+	 */
+	private DataSize maxPendingValues = DataSize.ofMegabytes(64);
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -236,6 +243,14 @@ public class MemcachedServerProperties {
 
 	public void setNativeTransport(boolean nativeTransport) {
 		this.nativeTransport = nativeTransport;
+	}
+
+	public DataSize getMaxPendingValues() {
+		return this.maxPendingValues;
+	}
+
+	public void setMaxPendingValues(DataSize maxPendingValues) {
+		this.maxPendingValues = maxPendingValues;
 	}
 
 	public String getUnixSocketMode() {

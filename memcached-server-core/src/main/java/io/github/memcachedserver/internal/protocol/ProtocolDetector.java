@@ -25,22 +25,27 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 
 	private final boolean sasl;
 
+	private final PendingValues pendingValues;
+
 	/**
 	 * Creates a detector for one connection.
 	 * @param limits the limits for whichever decoder is chosen
 	 * @param sasl whether a binary connection may use SASL (authentication is on)
+	 * @param pendingValues the server-wide budget for values still arriving
 	 */
-	public ProtocolDetector(TextProtocolLimits limits, boolean sasl) {
+	public ProtocolDetector(TextProtocolLimits limits, boolean sasl, PendingValues pendingValues) {
 		this.limits = limits;
 		this.sasl = sasl;
+		this.pendingValues = pendingValues;
 	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object message) {
 		if (message instanceof ByteBuf bytes && bytes.isReadable()) {
 			boolean binary = (bytes.getByte(bytes.readerIndex()) & 0xff) == Opcodes.REQUEST_MAGIC;
-			ChannelHandler decoder = binary ? new BinaryCommandDecoder(this.limits.maxItemSize(), this.sasl)
-					: new TextCommandDecoder(this.limits);
+			ChannelHandler decoder = binary
+					? new BinaryCommandDecoder(this.limits.maxItemSize(), this.sasl, this.pendingValues)
+					: new TextCommandDecoder(this.limits, this.pendingValues);
 			ctx.pipeline().addAfter(ctx.name(), DECODER_NAME, decoder);
 			ctx.pipeline().remove(this);
 		}

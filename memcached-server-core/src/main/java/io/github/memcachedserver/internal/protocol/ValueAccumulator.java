@@ -18,16 +18,23 @@ public final class ValueAccumulator {
 
 	private final int length;
 
+	private final PendingValues budget;
+
 	private byte[] value;
 
 	private int filled;
 
+	/** Whether the reservation went back to the budget. */
+	private boolean released;
+
 	/**
-	 * Starts collecting a value.
+	 * Starts collecting a value whose length the budget has reserved ({@link PendingValues#accumulate}).
 	 * @param length the declared length
+	 * @param budget the budget to give the reservation back to
 	 */
-	public ValueAccumulator(int length) {
+	ValueAccumulator(int length, PendingValues budget) {
 		this.length = length;
+		this.budget = budget;
 		this.value = new byte[Math.min(length, INITIAL_CAPACITY)];
 	}
 
@@ -44,7 +51,22 @@ public final class ValueAccumulator {
 		}
 		in.readBytes(this.value, this.filled, bytes);
 		this.filled += bytes;
-		return isComplete();
+		if (isComplete()) {
+			// the value is the command's now: what is still arriving no longer includes it
+			discard();
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Gives the reservation back: the value is complete, or will never be (its connection closed).
+	 */
+	public void discard() {
+		if (!this.released) {
+			this.released = true;
+			this.budget.release(this.length);
+		}
 	}
 
 	/**

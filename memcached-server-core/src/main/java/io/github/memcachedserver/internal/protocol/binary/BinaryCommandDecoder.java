@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
@@ -60,6 +61,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 
 	private @Nullable ValueAccumulator value;
 
+	private final PendingValues pendingValues;
+
 	private long swallowRemaining;
 
 	private @Nullable BinaryRejection afterSwallow;
@@ -68,10 +71,22 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	 * Creates a decoder for one connection.
 	 * @param maxItemSize the largest item accepted, counted as memcached counts it
 	 * @param sasl whether the SASL requests are served (authentication is on)
+	 * @param pendingValues the server-wide budget for values still arriving
 	 */
-	public BinaryCommandDecoder(int maxItemSize, boolean sasl) {
+	public BinaryCommandDecoder(int maxItemSize, boolean sasl, PendingValues pendingValues) {
 		this.maxItemSize = maxItemSize;
 		this.sasl = sasl;
+		this.pendingValues = pendingValues;
+	}
+
+	/** A value that will never complete gives its reservation back. */
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		ValueAccumulator value = this.value;
+		if (value != null) {
+			this.value = null;
+			value.discard();
+		}
 	}
 
 	@Override
@@ -181,7 +196,13 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			out.add(request(new byte[0]));
 			return true;
 		}
-		this.value = new ValueAccumulator((int) length);
+		ValueAccumulator value = this.pendingValues.accumulate((int) length);
+		if (value == null) {
+			// like memcached without memory for the item: refused, its body swallowed
+			return swallow(length, reject(Opcodes.STATUS_OUT_OF_MEMORY, false, (command == Opcodes.SET) ? this.key : null),
+					out);
+		}
+		this.value = value;
 		this.state = State.VALUE;
 		return true;
 	}

@@ -100,6 +100,9 @@ public final class Opcodes {
 
 	public static final int STATUS_UNKNOWN_COMMAND = 0x0081;
 
+	/** No room for the value: the budget for values still arriving is spent. */
+	public static final int STATUS_OUT_OF_MEMORY = 0x0082;
+
 	/** Authentication required or refused; also memcached's answer to a disabled Flush. */
 	public static final int STATUS_AUTH_ERROR = 0x0020;
 

@@ -10,7 +10,8 @@ import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.MetaCommand;
-import io.github.memcachedserver.command.OversizedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand.Refusal;
 import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.command.StatsCommand;
@@ -21,6 +22,7 @@ import io.github.memcachedserver.command.VerbosityCommand;
 import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
@@ -65,6 +67,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 	private final TextProtocolLimits limits;
 
+	private final PendingValues pendingValues;
+
 	private final CommandLine line = new CommandLine();
 
 	private State state = State.LINE;
@@ -78,9 +82,21 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	/**
 	 * Creates a decoder for one connection.
 	 * @param limits the bounds to enforce
+	 * @param pendingValues the server-wide budget for values still arriving
 	 */
-	public TextCommandDecoder(TextProtocolLimits limits) {
+	public TextCommandDecoder(TextProtocolLimits limits, PendingValues pendingValues) {
 		this.limits = limits;
+		this.pendingValues = pendingValues;
+	}
+
+	/** A value that will never complete gives its reservation back. */
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		PendingData pending = this.pending;
+		if (pending != null) {
+			this.pending = null;
+			pending.value.discard();
+		}
 	}
 
 	@Override
@@ -214,10 +230,16 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		if (ItemSize.of(command.key().length(), parsed.dataLength(), (int) command.flags().clientFlags()) > this.limits
 			.maxItemSize()) {
 			// like a refused set, a refused ms drops the key's old item
-			return swallow(parsed.dataLength() + 2, new OversizedStorageCommand(StorageMode.SET, command.key(), false));
+			return swallow(parsed.dataLength() + 2,
+					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.TOO_LARGE));
 		}
-		this.pending = new PendingData((int) parsed.dataLength(), false,
-				(value) -> new MetaCommand('s', command.key(), command.flags(), value));
+		ValueAccumulator value = this.pendingValues.accumulate((int) parsed.dataLength());
+		if (value == null) {
+			return swallow(parsed.dataLength() + 2,
+					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.OUT_OF_MEMORY));
+		}
+		this.pending = new PendingData(value, false,
+				(data) -> new MetaCommand('s', command.key(), command.flags(), data));
 		this.state = State.DATA;
 		return null;
 	}
@@ -292,12 +314,16 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		}
 		Key key = line.key(1);
 		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
-			return swallow(length + 2, new OversizedStorageCommand(mode, key, noreply));
+			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.TOO_LARGE));
+		}
+		ValueAccumulator value = this.pendingValues.accumulate((int) length);
+		if (value == null) {
+			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.OUT_OF_MEMORY));
 		}
 		int clientFlags = (int) flags;
 		long storageCas = cas;
-		this.pending = new PendingData((int) length, noreply, (value) -> new StorageCommand(mode, key,
-				new Entry(value, clientFlags, exptime), storageCas, noreply));
+		this.pending = new PendingData(value, noreply, (data) -> new StorageCommand(mode, key,
+				new Entry(data, clientFlags, exptime), storageCas, noreply));
 		this.state = State.DATA;
 		return null;
 	}
@@ -436,8 +462,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 
 		private int terminatorFilled;
 
-		PendingData(int length, boolean noreply, Function<byte[], MemcachedCommand> complete) {
-			this.value = new ValueAccumulator(length);
+		PendingData(ValueAccumulator value, boolean noreply, Function<byte[], MemcachedCommand> complete) {
+			this.value = value;
 			this.noreply = noreply;
 			this.complete = complete;
 		}

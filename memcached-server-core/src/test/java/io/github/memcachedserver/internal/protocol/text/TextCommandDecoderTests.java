@@ -8,11 +8,13 @@ import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
-import io.github.memcachedserver.command.OversizedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
-import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
+import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.PendingValues;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
@@ -58,13 +60,14 @@ class TextCommandDecoderTests {
 
 	@Test
 	void refusesAnOversizedValueWithoutBufferingItAndAnswersOnceItIsSwallowed() {
-		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS));
+		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
 		channel.writeInbound(Unpooled.copiedBuffer("set big 0 0 2000000\r\n" + "x".repeat(1000), StandardCharsets.US_ASCII));
 		assertThat((Object) channel.readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
 		List<MemcachedCommand> commands = decode(List.of("set big 0 0 2000000\r\n", "x".repeat(1000),
 				"x".repeat(2000000 - 1000) + "\r\nget a\r\n"));
-		assertThat(commands.get(0)).isInstanceOf(OversizedStorageCommand.class);
+		assertThat(commands.get(0)).isInstanceOf(RefusedStorageCommand.class);
 		assertThat(commands.get(1)).isInstanceOf(RetrievalCommand.class);
 	}
 
@@ -99,7 +102,8 @@ class TextCommandDecoderTests {
 	}
 
 	private static List<MemcachedCommand> decode(List<String> packets) {
-		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS));
+		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
 		for (String packet : packets) {
 			channel.writeInbound(Unpooled.copiedBuffer(packet, StandardCharsets.ISO_8859_1));
 		}
