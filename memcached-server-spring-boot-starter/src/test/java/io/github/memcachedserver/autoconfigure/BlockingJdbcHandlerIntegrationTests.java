@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
@@ -40,7 +39,7 @@ class BlockingJdbcHandlerIntegrationTests {
 	@Autowired
 	private UserHandler handler;
 
-	@Value("${local.memcached.server.port}")
+	@LocalMemcachedServerPort
 	private int port;
 
 	private MemcachedClient client;

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,7 +39,7 @@ class MemcachedServerApplicationIntegrationTests {
 	@Autowired
 	private HealthEndpoint health;
 
-	@Value("${local.memcached.server.port}")
+	@LocalMemcachedServerPort
 	private int port;
 
 	private MemcachedClient client;

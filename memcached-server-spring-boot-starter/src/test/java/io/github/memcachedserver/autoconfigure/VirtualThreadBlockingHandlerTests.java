@@ -15,7 +15,6 @@ import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
@@ -34,7 +33,7 @@ class VirtualThreadBlockingHandlerTests {
 	@Autowired
 	private ThreadRecordingHandler handler;
 
-	@Value("${local.memcached.server.port}")
+	@LocalMemcachedServerPort
 	private int port;
 
 	@Test
