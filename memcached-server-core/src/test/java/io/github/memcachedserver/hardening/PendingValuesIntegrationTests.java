@@ -1,6 +1,5 @@
 package io.github.memcachedserver.hardening;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -53,16 +52,16 @@ class PendingValuesIntegrationTests {
 			OutputStream out = socket.getOutputStream();
 			// an old item of the key: a refused set must not leave it behind
 			out.write(ascii("set k 0 0 3\r\nold\r\n"));
-			assertThat(readLine(socket.getInputStream())).isEqualTo("STORED");
+			assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("STORED");
 			out.write(ascii("set k 0 0 " + VALUE + "\r\n"));
 			out.write(new byte[VALUE]);
 			out.write(ascii("\r\nget k\r\n"));
 			out.flush();
-			assertThat(readLine(socket.getInputStream())).isEqualTo("SERVER_ERROR out of memory storing object");
-			assertThat(readLine(socket.getInputStream())).isEqualTo("END");
+			assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("SERVER_ERROR out of memory storing object");
+			assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("END");
 			// a small value still fits
 			out.write(ascii("set small 0 0 2\r\nok\r\n"));
-			assertThat(readLine(socket.getInputStream())).isEqualTo("STORED");
+			assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("STORED");
 			for (Socket slow : this.slowClients) {
 				slow.close();
 			}
@@ -71,10 +70,10 @@ class PendingValuesIntegrationTests {
 			out.write(new byte[VALUE]);
 			out.write(ascii("\r\nstats\r\n"));
 			out.flush();
-			assertThat(readLine(socket.getInputStream())).isEqualTo("STORED");
+			assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("STORED");
 			List<String> stats = new ArrayList<>();
 			String line;
-			while (!(line = readLine(socket.getInputStream())).equals("END")) {
+			while (!(line = Probes.readLine(socket.getInputStream())).equals("END")) {
 				stats.add(line);
 			}
 			assertThat(stats).contains("STAT store_no_memory 1");
@@ -120,17 +119,6 @@ class PendingValuesIntegrationTests {
 
 	private static byte[] ascii(String text) {
 		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String readLine(InputStream in) throws Exception {
-		StringBuilder line = new StringBuilder();
-		int b;
-		while ((b = in.read()) != -1 && b != '\n') {
-			if (b != '\r') {
-				line.append((char) b);
-			}
-		}
-		return line.toString();
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.github.memcachedserver.hardening;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -65,7 +64,7 @@ class ResetMidAnswerIntegrationTests {
 			}
 			out.write("version\r\n".getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			readLine(socket.getInputStream());
+			Probes.readLine(socket.getInputStream());
 		}
 	}
 
@@ -100,7 +99,7 @@ class ResetMidAnswerIntegrationTests {
 			try (Socket socket = connect()) {
 				socket.getOutputStream().write("get big0\r\n".getBytes(StandardCharsets.US_ASCII));
 				socket.getOutputStream().flush();
-				assertThat(readLine(socket.getInputStream())).isEqualTo("VALUE big0 0 " + VALUE_SIZE);
+				assertThat(Probes.readLine(socket.getInputStream())).isEqualTo("VALUE big0 0 " + VALUE_SIZE);
 			}
 			Thread.sleep(50);
 		}
@@ -190,17 +189,6 @@ class ResetMidAnswerIntegrationTests {
 		socket.connect(new InetSocketAddress("127.0.0.1", this.server.port()), 2000);
 		socket.setSoTimeout(10_000);
 		return socket;
-	}
-
-	private static String readLine(InputStream in) throws Exception {
-		StringBuilder line = new StringBuilder();
-		int b;
-		while ((b = in.read()) != -1 && b != '\n') {
-			if (b != '\r') {
-				line.append((char) b);
-			}
-		}
-		return line.toString();
 	}
 
 }
