@@ -104,6 +104,7 @@ public final class MemcachedServerAutoConfiguration {
 			.nativeTransport(properties.isNativeTransport())
 			.unixSocketMode(MemcachedPropertiesValidator.unixSocketMode(properties.getUnixSocketMode()))
 			.maxPendingValueBytes(properties.getMaxPendingValues().toBytes())
+			.exitOnOutOfMemory(properties.isExitOnOutOfMemory())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))

@@ -114,6 +114,13 @@ public class MemcachedServerProperties {
 	private DataSize maxPendingValues = DataSize.ofMegabytes(64);
 
 	/**
+	 * Whether an OutOfMemoryError that reaches the server halts the process (status 3, as
+	 * -XX:+ExitOnOutOfMemoryError), so a supervisor restarts it instead of it living on with dead
+	 * event loops.
+	 */
+	private boolean exitOnOutOfMemory = true;
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -251,6 +258,14 @@ public class MemcachedServerProperties {
 
 	public void setMaxPendingValues(DataSize maxPendingValues) {
 		this.maxPendingValues = maxPendingValues;
+	}
+
+	public boolean isExitOnOutOfMemory() {
+		return this.exitOnOutOfMemory;
+	}
+
+	public void setExitOnOutOfMemory(boolean exitOnOutOfMemory) {
+		this.exitOnOutOfMemory = exitOnOutOfMemory;
 	}
 
 	public String getUnixSocketMode() {
