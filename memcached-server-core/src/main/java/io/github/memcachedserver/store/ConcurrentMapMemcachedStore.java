@@ -224,7 +224,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			}
 			long next = Arithmetic.apply(live.value, delta, increment);
 			result.value = next;
-			return rewriteNumber(live, next, nextCas());
+			return rewriteNumber(live, next, nextCas(), now);
 		});
 		return (value != null) ? Mono.just(value) : Mono.empty();
 	}
@@ -457,7 +457,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				return live;
 			}
 			long number = Arithmetic.apply(live.value, flags.delta(), increment);
-			StoredItem next = rewriteNumber(live, number, casFor(flags));
+			StoredItem next = rewriteNumber(live, number, casFor(flags), now);
 			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, next.expiresAt(), false, now);
 			if (expiry.expiresAt != next.expiresAt()) {
 				next = next.withExpiry(expiry.expiresAt);
@@ -508,11 +508,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return this.casCounter.incrementAndGet();
 	}
 
-	/** memcached rewrites a number that fits in place and links a new item otherwise. */
-	private StoredItem rewriteNumber(StoredItem live, long number, long cas) {
+	/**
+	 * memcached rewrites a number that fits in place and links a new item otherwise, which
+	 * starts unread (not fetched, accessed now).
+	 */
+	private StoredItem rewriteNumber(StoredItem live, long number, long cas, long now) {
 		byte[] digits = Arithmetic.format(number, live.value.length);
 		if (digits.length > live.value.length) {
 			this.totalItems.increment();
+			return live.withValue(digits, cas, now);
 		}
 		return live.rewritten(digits, cas);
 	}
