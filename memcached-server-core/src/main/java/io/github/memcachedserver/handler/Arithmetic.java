@@ -100,6 +100,11 @@ public final class Arithmetic {
 		if (i < stored.length && !isSpace(stored[i]) && stored[i] != 0) {
 			throw nonNumeric();
 		}
+		if (!negative && value < 0 && contains(stored, (byte) '-')) {
+			// 2^63 or more: memcached takes it for a negative number that strtoull wrapped when
+			// a minus sign follows anywhere (its check searches the rest of the string)
+			throw nonNumeric();
+		}
 		if (negative && value != 0) {
 			// strtoull negates; memcached refuses results that look negative
 			long negated = -value;
@@ -109,6 +114,15 @@ public final class Arithmetic {
 			return negated;
 		}
 		return value;
+	}
+
+	private static boolean contains(byte[] bytes, byte wanted) {
+		for (byte b : bytes) {
+			if (b == wanted) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isSpace(byte b) {

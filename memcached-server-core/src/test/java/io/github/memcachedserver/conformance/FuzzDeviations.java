@@ -79,13 +79,17 @@ final class FuzzDeviations {
 	}
 
 	/**
-	 * Whether memcached answered an {@code incr}/{@code decr} of a number of 2^63 or more as
+	 * Whether memcached answered an {@code incr}/{@code decr} (or {@code ma}) of a number of 2^63 or more as
 	 * non-numeric where we counted: 1.6.18 then looks for a minus sign past the end of the item,
 	 * in whatever memory follows it, so its answer is not memcached's design but chance (the
 	 * issue that asked for this fuzzer lists it as not to chase). The stream compares no further.
 	 */
 	static boolean isMemcachedLargeNumberDefect(String command, String reference, String ours) {
 		List<String> tokens = Arrays.asList(command.strip().split(" "));
+		if (reference.equals(NON_NUMERIC) && tokens.get(0).equals("ma")) {
+			// ma answers the number only with v, so the stored number cannot be checked as below
+			return ours.startsWith("HD") || ours.startsWith("VA ") || (ours.isEmpty() && hasFlag(tokens, 'q'));
+		}
 		if (!reference.equals(NON_NUMERIC) || !(tokens.get(0).equals("incr") || tokens.get(0).equals("decr"))
 				|| tokens.size() < 3 || !ours.matches("\\d+ *\r\n")) {
 			return false;
