@@ -100,9 +100,9 @@ public final class Arithmetic {
 		if (i < stored.length && !isSpace(stored[i]) && stored[i] != 0) {
 			throw nonNumeric();
 		}
-		if (!negative && value < 0 && contains(stored, (byte) '-')) {
+		if (!negative && value < 0 && hasMinusBeforeZeroByte(stored)) {
 			// 2^63 or more: memcached takes it for a negative number that strtoull wrapped when
-			// a minus sign follows anywhere (its check searches the rest of the string)
+			// a minus sign is anywhere in the string (strchr, so up to a zero byte)
 			throw nonNumeric();
 		}
 		if (negative && value != 0) {
@@ -116,9 +116,12 @@ public final class Arithmetic {
 		return value;
 	}
 
-	private static boolean contains(byte[] bytes, byte wanted) {
+	private static boolean hasMinusBeforeZeroByte(byte[] bytes) {
 		for (byte b : bytes) {
-			if (b == wanted) {
+			if (b == 0) {
+				return false;
+			}
+			if (b == '-') {
 				return true;
 			}
 		}

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.fail;
  * Every text command is followed by an {@code mn}, so each answer is known by its command: the
  * listed deviations are accepted by the rules of {@link FuzzDeviations}, command by command.
  * <p>
- * CI runs {@code fuzz.streams} streams (default 150) on each of the seeds {@code fuzz.seeds}
+ * CI runs {@code fuzz.streams} streams (default 1,000) on each of the seeds {@code fuzz.seeds}
  * (default 1,2,3). A longer run:
  * {@code mvn -pl memcached-server-core test -Dtest=DifferentialFuzzTests -Dfuzz.streams=5000}.
  */
@@ -64,7 +64,7 @@ class DifferentialFuzzTests {
 	@TestFactory
 	Stream<DynamicTest> randomStreamsAnswerAsMemcachedDoes() {
 		ExternalTool.require(Files.isExecutable(MEMCACHED), "memcached");
-		int streams = Integer.getInteger("fuzz.streams", 150);
+		int streams = Integer.getInteger("fuzz.streams", 1000);
 		return Arrays.stream(System.getProperty("fuzz.seeds", "1,2,3").split(","))
 			.map(String::trim)
 			.map(Long::parseLong)
