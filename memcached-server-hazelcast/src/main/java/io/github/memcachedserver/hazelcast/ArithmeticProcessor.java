@@ -5,15 +5,17 @@ import java.io.IOException;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.github.memcachedserver.handler.Arithmetic;
+import io.github.memcachedserver.handler.ClientErrorException;
+import io.github.memcachedserver.handler.MetaResult;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code incr} and {@code decr} by memcached's rules ({@link Arithmetic}): the number is
- * rewritten in place, keeping the item's flags, expiry and write time. Answers the new value,
- * or {@code null} when there is no item; a value that is not a number fails with
- * {@code CLIENT_ERROR}.
+ * rewritten in place, keeping the item's flags, expiry and write time. Answers as {@code ma}
+ * does: a hit with the new value's digits, {@code NOT_FOUND} when there is no item, or the
+ * {@code CLIENT_ERROR} of a value that is not a number.
  */
-final class ArithmeticProcessor extends ItemProcessor<Long> {
+final class ArithmeticProcessor extends ItemProcessor<MetaOutcome> {
 
 	private long delta;
 
@@ -30,13 +32,19 @@ final class ArithmeticProcessor extends ItemProcessor<Long> {
 	}
 
 	@Override
-	@Nullable Long apply(@Nullable CachedItem live) {
+	MetaOutcome apply(@Nullable CachedItem live) {
 		if (live == null) {
-			return null;
+			return new MetaOutcome(MetaResult.of(MetaResult.Status.NOT_FOUND));
 		}
-		long value = Arithmetic.apply(live.value(), this.delta, this.increment);
-		store(rewritten(live, value, nextCas()));
-		return value;
+		try {
+			long value = Arithmetic.apply(live.value(), this.delta, this.increment);
+			CachedItem next = rewritten(live, value, nextCas());
+			store(next);
+			return new MetaOutcome(MetaResult.of(MetaResult.Status.HIT).withValue(next.value()));
+		}
+		catch (ClientErrorException ex) {
+			return MetaOutcome.clientError(ex);
+		}
 	}
 
 	/** memcached rewrites a number in place: same flags, expiry, write time and state. */

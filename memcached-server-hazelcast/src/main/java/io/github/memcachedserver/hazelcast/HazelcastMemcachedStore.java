@@ -170,8 +170,11 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 	}
 
 	private Mono<Long> arithmetic(Key key, long delta, boolean increment) {
-		return submit(key, new ArithmeticProcessor(delta, increment, now(), this.flushMark.oldestLive(),
-				this.casUniques.newId()));
+		ArithmeticProcessor arithmetic = new ArithmeticProcessor(delta, increment, now(), this.flushMark.oldestLive(),
+				this.casUniques.newId());
+		return submit(key, arithmetic).map(MetaOutcome::result)
+			.filter((result) -> result.status() == MetaResult.Status.HIT)
+			.map((result) -> Long.parseUnsignedLong(new String(result.value(), StandardCharsets.US_ASCII).strip()));
 	}
 
 	@Override

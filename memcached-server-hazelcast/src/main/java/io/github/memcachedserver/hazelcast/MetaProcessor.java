@@ -7,6 +7,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import io.github.memcachedserver.command.MetaFlags;
 import io.github.memcachedserver.handler.Arithmetic;
+import io.github.memcachedserver.handler.ClientErrorException;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.MetaExpiry;
 import io.github.memcachedserver.handler.MetaResult;
@@ -49,13 +50,18 @@ final class MetaProcessor extends ItemProcessor<MetaOutcome> {
 
 	@Override
 	MetaOutcome apply(@Nullable CachedItem live) {
-		MetaResult result = switch (this.code) {
-			case 's' -> set(live);
-			case 'd' -> delete(live);
-			case 'a' -> arithmetic(live);
-			default -> get(live);
-		};
-		return new MetaOutcome(result);
+		try {
+			MetaResult result = switch (this.code) {
+				case 's' -> set(live);
+				case 'd' -> delete(live);
+				case 'a' -> arithmetic(live);
+				default -> get(live);
+			};
+			return new MetaOutcome(result);
+		}
+		catch (ClientErrorException ex) {
+			return MetaOutcome.clientError(ex);
+		}
 	}
 
 	private MetaResult get(@Nullable CachedItem live) {
