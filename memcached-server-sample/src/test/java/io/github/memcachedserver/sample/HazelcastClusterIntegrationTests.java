@@ -68,11 +68,7 @@ class HazelcastClusterIntegrationTests {
 		try (TextProtocolClient first = client(0)) {
 			assertThat(first.storage("set", "shared", "from-first")).isEqualTo("STORED");
 		}
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get shared\r\n")).containsExactly("VALUE shared 0 10", "from-first", "END");
-			}
-		}
+		assertEveryInstanceAnswers("get shared\r\n", "VALUE shared 0 10", "from-first", "END");
 	}
 
 	@Test
@@ -104,11 +100,7 @@ class HazelcastClusterIntegrationTests {
 		finally {
 			pool.shutdownNow();
 		}
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get counter\r\n")).containsExactly("VALUE counter 0 5", "40000", "END");
-			}
-		}
+		assertEveryInstanceAnswers("get counter\r\n", "VALUE counter 0 5", "40000", "END");
 	}
 
 	@Test
@@ -157,12 +149,8 @@ class HazelcastClusterIntegrationTests {
 			assertThat(second.send("get brief\r\n")).containsExactly("VALUE brief 0 1", "x", "END");
 		}
 		Thread.sleep(3100);
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get brief\r\n")).containsExactly("END");
-				assertThat(client.send("get kept\r\n")).containsExactly("VALUE kept 0 1", "y", "END");
-			}
-		}
+		assertEveryInstanceAnswers("get brief\r\n", "END");
+		assertEveryInstanceAnswers("get kept\r\n", "VALUE kept 0 1", "y", "END");
 	}
 
 	@Test
@@ -172,29 +160,17 @@ class HazelcastClusterIntegrationTests {
 			assertThat(first.storage("set", "flushed-now", "a")).isEqualTo("STORED");
 			assertThat(third.send("flush_all\r\n")).containsExactly("OK");
 		}
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get flushed-now\r\n")).containsExactly("END");
-			}
-		}
+		assertEveryInstanceAnswers("get flushed-now\r\n", "END");
 		try (TextProtocolClient first = client(0); TextProtocolClient second = client(1)) {
 			assertThat(first.storage("set", "flushed-later", "b")).isEqualTo("STORED");
 			assertThat(second.send("flush_all 2\r\n")).containsExactly("OK");
 		}
 		Thread.sleep(2100);
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get flushed-later\r\n")).containsExactly("END");
-			}
-		}
+		assertEveryInstanceAnswers("get flushed-later\r\n", "END");
 		try (TextProtocolClient second = client(1)) {
 			assertThat(second.storage("set", "after-flush", "c")).isEqualTo("STORED");
 		}
-		for (int i = 0; i < 3; i++) {
-			try (TextProtocolClient client = client(i)) {
-				assertThat(client.send("get after-flush\r\n")).containsExactly("VALUE after-flush 0 1", "c", "END");
-			}
-		}
+		assertEveryInstanceAnswers("get after-flush\r\n", "VALUE after-flush 0 1", "c", "END");
 	}
 
 	@Test
@@ -246,6 +222,14 @@ class HazelcastClusterIntegrationTests {
 					expected.add("END");
 					assertThat(lines).containsExactlyElementsOf(expected);
 				}
+			}
+		}
+	}
+
+	private static void assertEveryInstanceAnswers(String command, String... lines) throws IOException {
+		for (int i = 0; i < instances.size(); i++) {
+			try (TextProtocolClient client = client(i)) {
+				assertThat(client.send(command)).as("instance " + i).containsExactly(lines);
 			}
 		}
 	}
