@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -83,7 +84,7 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 	public Mono<Item> get(Session session, Key key) {
 		long now = now();
 		long oldestLive = this.flushMark.oldestLive();
-		return Mono.fromCompletionStage(this.items.getAsync(name(key)))
+		return answer(this.items.getAsync(name(key)))
 			.mapNotNull((item) -> item.isLive(now, oldestLive) ? item.toItem() : null);
 	}
 
@@ -95,7 +96,7 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 		}
 		CompletionStage<Map<String, CachedItem>> read = this.items.submitToKeys(byName.keySet(),
 				new LiveReadProcessor(now(), this.flushMark.oldestLive()));
-		return Mono.fromCompletionStage(read).map((found) -> {
+		return answer(read).map((found) -> {
 			Map<Key, Item> items = new HashMap<>();
 			found.forEach((name, item) -> {
 				if (item != null) {
@@ -200,9 +201,9 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 		long now = now();
 		if (delaySeconds > 0) {
 			// as memcached: items written up to the second before the deadline are invalidated
-			return Mono.fromCompletionStage(this.flushMark.set(Entry.expiresAtEpochSecond(delaySeconds, now) - 1));
+			return answer(this.flushMark.set(Entry.expiresAtEpochSecond(delaySeconds, now) - 1));
 		}
-		return Mono.fromCompletionStage(this.flushMark.set(now - 1))
+		return answer(this.flushMark.set(now - 1))
 			.then(Mono.<Void>fromRunnable(this.items::clear).subscribeOn(Schedulers.boundedElastic()));
 	}
 
@@ -218,7 +219,7 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 		long now = now();
 		long oldestLive = this.flushMark.oldestLive();
 		if (command.code() == 'e') {
-			return Mono.fromCompletionStage(this.items.getAsync(name(key)))
+			return answer(this.items.getAsync(name(key)))
 				.mapNotNull((item) -> item.isLive(now, oldestLive) ? debug(item, key, now) : null)
 				.defaultIfEmpty(MetaResult.of(MetaResult.Status.MISS));
 		}
@@ -236,13 +237,30 @@ public final class HazelcastMemcachedStore implements MemcachedCommandHandler, A
 	}
 
 	private <R> Mono<R> submit(Key key, ItemProcessor<R> processor) {
-		return Mono.fromCompletionStage(this.items.submitToKey(name(key), processor));
+		return answer(this.items.submitToKey(name(key), processor));
 	}
 
 	/** Stops following the flush mark; the maps stay, as other instances use them. */
 	@Override
 	public void close() {
 		this.flushMark.close();
+	}
+
+	/**
+	 * The answer of a Hazelcast call as a {@code Mono}, signalled on the thread that completes it.
+	 * Hazelcast runs the plain callbacks of its futures on the common fork-join pool (one thread
+	 * on a two-core machine); the server moves the answer onto the connection's event loop itself.
+	 */
+	private static <T> Mono<T> answer(CompletionStage<T> call) {
+		return Mono.create((sink) -> call.whenCompleteAsync((value, failure) -> {
+			if (failure != null) {
+				sink.error((failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+						: failure);
+			}
+			else {
+				sink.success(value);
+			}
+		}, Runnable::run));
 	}
 
 	private static String name(Key key) {
