@@ -21,7 +21,7 @@ LG_WARMUP="${LG_WARMUP:-2}"
 CONNS="${CONNS:-50}"
 mkdir -p "$OUT_DIR"
 
-(cd "$REPO" && mvn -B -o -q -pl memcached-server-sample -am compile dependency:build-classpath \
+(cd "$REPO" && mvn -B -o -q -pl memcached-server-sample -am test-compile dependency:build-classpath \
 	-Dmdep.outputFile="$OUT_DIR/cp.txt" -Dmdep.includeScope=runtime)
 CP="$REPO/memcached-server-sample/target/classes:$(cat "$OUT_DIR/cp.txt")"
 javac -d "$OUT_DIR/loadgen" "$REPO/bench/LoadGen.java"
@@ -57,7 +57,7 @@ load() { # label port args...
 throughput() { load "$1" "$2" --conns "$CONNS" --depth 1 --keys 10000 --value-size 100; }
 single_get() { load "$1" "$2" --conns 1 --depth 1 --keys 1 --get-ratio 1.0 --value-size 100; }
 
-memcached -p 31311 -l 127.0.0.1 -t 1 -m 1024 -U 0 &
+memcached -p 31311 -l 127.0.0.1 -t 1 -m 1024 -U 0 $( [ "$(id -u)" = 0 ] && echo -u nobody ) &
 PIDS+=($!)
 await_port 31311
 throughput "memcached 1.6.18" 31311
