@@ -34,13 +34,14 @@ class PostgresTwoInstancesIntegrationTests {
 		try (PostgresServer database = PostgresServer.start(directory)) {
 			String[] arguments = { "--spring.profiles.active=postgres", "--spring.r2dbc.url=" + database.r2dbcUrl() };
 			// one after the other: each runs schema.sql and data.sql at startup
-			try (SampleInstance first = SampleInstance.start("postgres-instance-0", arguments)
-				.awaitLog("Started SampleMemcachedApplication", STARTUP);
-					SampleInstance second = SampleInstance.start("postgres-instance-1", arguments)
-						.awaitLog("Started SampleMemcachedApplication", STARTUP)) {
-				writesThroughOneAreReadThroughTheOther(first, second);
-				casAcrossInstancesIsExact(first, second);
-				killingOneUnderWriteLoadLosesNoAcknowledgedWrite(first, second);
+			try (SampleInstance first = SampleInstance.start("postgres-instance-0", arguments)) {
+				first.awaitLog("Started SampleMemcachedApplication", STARTUP);
+				try (SampleInstance second = SampleInstance.start("postgres-instance-1", arguments)) {
+					second.awaitLog("Started SampleMemcachedApplication", STARTUP);
+					writesThroughOneAreReadThroughTheOther(first, second);
+					casAcrossInstancesIsExact(first, second);
+					killingOneUnderWriteLoadLosesNoAcknowledgedWrite(first, second);
+				}
 			}
 		}
 	}
