@@ -72,7 +72,7 @@ class DifferentialFuzzTests {
 	}
 
 	private static void fuzz(long seed, int streams) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null)) {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
 			Random random = new Random(seed);
 			for (int n = 0; n < streams; n++) {
 				boolean binary = random.nextInt(3) == 0;
@@ -105,7 +105,7 @@ class DifferentialFuzzTests {
 	 */
 	private static void confirmOnFreshServers(long seed, int n, List<byte[]> commands, boolean binary, long chunking,
 			String difference) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null)) {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
 			if (difference(commands, binary, chunking, memcached.port(), ours.port()) == null) {
 				System.out.printf("seed %d stream %d differed once but not on fresh servers:%n%s%n", seed, n,
 						difference);
