@@ -116,8 +116,6 @@ public final class MemcachedServer {
 
 	private final BinaryCommandDispatcher binaryDispatcher;
 
-	private final MemcachedServerObserver observer;
-
 	/** The server's TLS for new handshakes on its listeners, swapped by {@link #updateTls}. */
 	private volatile @Nullable SslProvider tls;
 
@@ -148,7 +146,6 @@ public final class MemcachedServer {
 		this.outboundStallTimeout = builder.outboundStallTimeout;
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
-		this.observer = builder.observer;
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
 		this.unixSocketMode = builder.unixSocketMode;
@@ -160,10 +157,12 @@ public final class MemcachedServer {
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
 		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
 				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;
+		CommandObservations observations = new CommandObservations(builder.observationRegistry,
+				builder.observationConvention);
 		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout,
-				builder.observer, authentication);
+				observations, authentication);
 		this.binaryDispatcher = new BinaryCommandDispatcher(this.handler, this.statistics, statsReport, builder.version,
-				builder.handlerTimeout, builder.observer, authentication);
+				builder.handlerTimeout, observations, authentication);
 	}
 
 	/**
@@ -200,7 +199,6 @@ public final class MemcachedServer {
 			stop(Duration.ZERO);
 			throw ex;
 		}
-		this.observer.serverStarted(this);
 		return this;
 	}
 

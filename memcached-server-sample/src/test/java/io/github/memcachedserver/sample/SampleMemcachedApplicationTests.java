@@ -64,7 +64,7 @@ class SampleMemcachedApplicationTests {
 		ActuatorClient.Response metrics = actuator.get("metrics");
 		assertThat(metrics.body().path("names").values()).extracting((name) -> name.asString())
 			.contains("memcached.server.commands", "memcached.server.connections", "r2dbc.pool.acquired");
-		ActuatorClient.Response gets = actuator.get("metrics/memcached.server.commands?tag=command:get&tag=result:hit");
+		ActuatorClient.Response gets = actuator.get("metrics/memcached.server.commands?tag=command:get&tag=outcome:hit");
 		assertThat(gets.status()).isEqualTo(200);
 		assertThat(gets.body().path("measurements").get(0).path("value").asDouble()).isPositive();
 	}

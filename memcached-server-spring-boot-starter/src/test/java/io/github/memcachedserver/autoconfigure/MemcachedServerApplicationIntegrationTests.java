@@ -79,7 +79,7 @@ class MemcachedServerApplicationIntegrationTests {
 	}
 
 	private double count(String command, String result) {
-		Timer timer = this.registry.find("memcached.server.commands").tag("command", command).tag("result", result).timer();
+		Timer timer = this.registry.find("memcached.server.commands").tag("command", command).tag("outcome", result).timer();
 		return (timer != null) ? timer.count() : 0;
 	}
 
