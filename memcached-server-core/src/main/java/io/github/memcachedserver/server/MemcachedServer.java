@@ -81,6 +81,9 @@ public final class MemcachedServer {
 	/** The default grace period for a client that reads none of its answers, see {@link MemcachedServerBuilder#outboundStallTimeout(Duration)}. */
 	public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(10);
 
+	/** Who runs the commands a management tool asks for: no client connection (connection ids start at 1). */
+	private static final Session MANAGEMENT_SESSION = new Session(0, null, null);
+
 	private final MemcachedCommandHandler handler;
 
 	private final List<ListenAddress> initialAddresses;
@@ -111,6 +114,8 @@ public final class MemcachedServer {
 	private final AtomicLong connectionIds = new AtomicLong();
 
 	private final List<SocketAddress> lostListeners = new CopyOnWriteArrayList<>();
+
+	private final StatsReport statsReport;
 
 	private final CommandDispatcher dispatcher;
 
@@ -155,6 +160,7 @@ public final class MemcachedServer {
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
+		this.statsReport = statsReport;
 		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
 				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;
 		CommandObservations observations = new CommandObservations(builder.observationRegistry,
@@ -468,6 +474,30 @@ public final class MemcachedServer {
 	 */
 	public ServerStatistics statistics() {
 		return this.statistics;
+	}
+
+	/**
+	 * Reports one group of memcached's {@code stats}, as the {@code stats} command would, for
+	 * management tools.
+	 * @param group empty for the general statistics, or {@code settings}, {@code items},
+	 * {@code slabs}, {@code sizes}, {@code conns}
+	 * @return each name and value in memcached's order, or an empty map for an unknown group
+	 */
+	public Map<String, String> stats(String group) {
+		Map<String, String> stats = new LinkedHashMap<>();
+		this.statsReport.collect(group, (name, value) -> stats.put(name, String.valueOf(value)));
+		return stats;
+	}
+
+	/**
+	 * Invalidates every item now, as a client's {@code flush_all} does (it counts in
+	 * {@code cmd_flush}), whatever {@link MemcachedServerBuilder#flushAllEnabled} says: that
+	 * setting is about clients.
+	 * @return completes once the handler has flushed
+	 */
+	public Mono<Void> flushAll() {
+		this.statistics.cmdFlush.increment();
+		return this.handler.flushAll(MANAGEMENT_SESSION, 0);
 	}
 
 	/**

@@ -83,7 +83,7 @@ class ProductDatabaseOutageTests {
 			assertThat(health.status()).isEqualTo(503);
 			assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
 			assertThat(health.component("r2dbc")).isEqualTo("DOWN");
-			assertThat(health.component("memcachedServer")).isEqualTo("UP");
+			assertThat(health.component("memcached")).isEqualTo("UP");
 
 			startDatabase();
 

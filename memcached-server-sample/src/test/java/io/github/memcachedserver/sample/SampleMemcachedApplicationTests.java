@@ -57,7 +57,7 @@ class SampleMemcachedApplicationTests {
 		assertThat(health.status()).isEqualTo(200);
 		assertThat(health.body().path("status").asString()).isEqualTo("UP");
 		assertThat(health.component("r2dbc")).isEqualTo("UP");
-		assertThat(health.component("memcachedServer")).isEqualTo("UP");
+		assertThat(health.component("memcached")).isEqualTo("UP");
 		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
 			assertThat(client.send("get product:1\r\n")).hasSize(3);
 		}

@@ -74,7 +74,7 @@ class MemcachedServerApplicationIntegrationTests {
 
 	@Test
 	void healthIsUpWithTheBoundAddress() {
-		assertThat(this.health.healthForPath("memcachedServer").getStatus().getCode()).isEqualTo("UP");
+		assertThat(this.health.healthForPath("memcached").getStatus().getCode()).isEqualTo("UP");
 		assertThat(this.server.port()).isEqualTo(this.port);
 	}
 
