@@ -2,6 +2,7 @@ package io.github.memcachedserver.sample;
 
 import java.net.InetSocketAddress;
 
+import io.github.memcachedserver.autoconfigure.MemcachedServerLifecycle;
 import io.github.memcachedserver.server.MemcachedServer;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +24,9 @@ class SampleMemcachedApplicationTests {
 
 	@LocalServerPort
 	private int httpPort;
+
+	@Autowired
+	private ApplicationContext context;
 
 	@Test
 	void servesKeysOutsideTheProductPrefixFromTheBuiltInStore() throws Exception {
@@ -67,6 +73,15 @@ class SampleMemcachedApplicationTests {
 		ActuatorClient.Response gets = actuator.get("metrics/memcached.server.commands?tag=command:get&tag=outcome:hit");
 		assertThat(gets.status()).isEqualTo(200);
 		assertThat(gets.body().path("measurements").get(0).path("value").asDouble()).isPositive();
+	}
+
+	@Test
+	void memcachedStopsAfterTheWebServerStopsAcceptingAndBeforeTheWebServerStops() {
+		int memcached = this.context.getBean(MemcachedServerLifecycle.class).getPhase();
+		int webServerGracefulShutdown = this.context.getBean("webServerGracefulShutdown", SmartLifecycle.class).getPhase();
+		int webServerStartStop = this.context.getBean("webServerStartStop", SmartLifecycle.class).getPhase();
+		// the higher phase stops first
+		assertThat(memcached).isLessThan(webServerGracefulShutdown).isGreaterThan(webServerStartStop);
 	}
 
 }
