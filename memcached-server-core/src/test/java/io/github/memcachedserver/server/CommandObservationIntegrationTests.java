@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -46,15 +47,14 @@ class CommandObservationIntegrationTests {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		start(observations, new SlowStore());
-		try (RawConnection raw = RawConnection.open(this.server.port())) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
 			for (int i = 0; i < 7; i++) {
-				raw.send("set k" + i + " 0 0 1\r\nv\r\n");
-				assertThat(raw.readLine()).isEqualTo("STORED");
+				assertThat(client.set("k" + i, "v")).isEqualTo("STORED");
 			}
 			observations.clear();
 			meters.clear();
-			raw.send("get " + String.join(" ", IntStream.range(0, 10).mapToObj((i) -> "k" + i).toList()) + "\r\n");
-			assertThat(raw.readRetrieval()).hasSize(7);
+			String keys = String.join(" ", IntStream.range(0, 10).mapToObj((i) -> "k" + i).toList());
+			assertThat(client.send("get " + keys + "\r\n")).hasSize(7 * 2 + 1);
 		}
 		assertThat(observations).hasNumberOfObservationsEqualTo(1)
 			.hasSingleObservationThat()
@@ -76,18 +76,12 @@ class CommandObservationIntegrationTests {
 	void eachProtocolAndOutcomeIsNamed() throws Exception {
 		TestObservationRegistry observations = TestObservationRegistry.create();
 		start(observations, new SlowStore());
-		try (RawConnection raw = RawConnection.open(this.server.port())) {
-			raw.send("ms counter 1\r\n7\r\n");
-			assertThat(raw.readLine()).isEqualTo("HD");
-			raw.send("mg absent v\r\n");
-			assertThat(raw.readLine()).isEqualTo("EN");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.metaSet("counter", "7")).isEqualTo("HD");
+			assertThat(client.metaGet("absent")).isNull();
 		}
-		MemcachedClient binary = TestClients.spymemcachedBinary(this.server.port());
-		try {
-			assertThat(binary.get("counter")).isEqualTo("7");
-		}
-		finally {
-			binary.shutdown();
+		try (MemcachedTestClient binary = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(binary.binaryGet("counter")).isEqualTo("7");
 		}
 		assertThat(observations).hasAnObservation((observation) -> observation.hasLowCardinalityKeyValue("protocol", "meta")
 			.hasLowCardinalityKeyValue("command", "ms")
@@ -109,9 +103,8 @@ class CommandObservationIntegrationTests {
 				return Mono.delay(Duration.ofMillis(1)).then(Mono.error(new IllegalStateException("backend down")));
 			}
 		});
-		try (RawConnection raw = RawConnection.open(this.server.port())) {
-			raw.send("get k\r\n");
-			assertThat(raw.readLine()).startsWith("SERVER_ERROR");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.send("get k\r\n")).singleElement().asString().startsWith("SERVER_ERROR");
 		}
 		assertThat(observations).hasSingleObservationThat()
 			.hasLowCardinalityKeyValue("outcome", "error")

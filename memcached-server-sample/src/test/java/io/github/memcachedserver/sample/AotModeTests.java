@@ -1,6 +1,7 @@
 package io.github.memcachedserver.sample;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.AotDetector;
@@ -32,8 +33,8 @@ class AotModeTests {
 			assertThat(server.getInstanceSupplier())
 				.as("a bean made by the generated code, not by reflection on the auto-configuration")
 				.isNotNull();
-			try (TextProtocolClient client = new TextProtocolClient(context.getBean(MemcachedServer.class).port())) {
-				assertThat(client.storage("set", "aot", "yes")).isEqualTo("STORED");
+			try (MemcachedTestClient client = MemcachedTestClient.connect(context.getBean(MemcachedServer.class).port())) {
+				assertThat(client.store("set", "aot", "yes")).isEqualTo("STORED");
 				assertThat(client.send("get aot\r\n")).containsExactly("VALUE aot 0 3", "yes", "END");
 				assertThat(client.send("get product:1\r\n")).hasSize(3).startsWith("VALUE product:1 0 43");
 			}

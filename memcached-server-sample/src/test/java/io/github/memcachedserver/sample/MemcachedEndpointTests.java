@@ -1,6 +1,7 @@
 package io.github.memcachedserver.sample;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,8 +26,8 @@ class MemcachedEndpointTests {
 
 	@Test
 	void describesListenersConnectionsStoreAndStats() throws Exception {
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
-			assertThat(client.storage("set", "endpoint:read", "x")).isEqualTo("STORED");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.store("set", "endpoint:read", "x")).isEqualTo("STORED");
 			ActuatorClient.Response memcached = new ActuatorClient(this.httpPort).get("memcached");
 			assertThat(memcached.status()).isEqualTo(200);
 			assertThat(memcached.body().path("running").asBoolean()).isTrue();
@@ -52,8 +53,8 @@ class MemcachedEndpointTests {
 	@Test
 	void writesAreNotAllowedByDefault() throws Exception {
 		ActuatorClient actuator = new ActuatorClient(this.httpPort);
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
-			assertThat(client.storage("set", "endpoint:kept", "x")).isEqualTo("STORED");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.store("set", "endpoint:kept", "x")).isEqualTo("STORED");
 			assertThat(actuator.send("DELETE", "memcached/items", null).status()).isEqualTo(405);
 			assertThat(actuator.send("POST", "memcached/listeners", "{\"address\":\"127.0.0.1:0\"}").status())
 				.isEqualTo(405);

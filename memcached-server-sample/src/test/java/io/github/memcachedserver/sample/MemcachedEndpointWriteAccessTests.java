@@ -1,9 +1,11 @@
 package io.github.memcachedserver.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,13 +37,14 @@ class MemcachedEndpointWriteAccessTests {
 		assertThat(opened.status()).isEqualTo(200);
 		String address = opened.body().path("address").asString();
 		int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-		try (TextProtocolClient client = new TextProtocolClient(port)) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(port)) {
 			assertThat(client.send("version\r\n")).containsExactly("VERSION 1.6.18");
 		}
 		ActuatorClient.Response closed = actuator.send("DELETE", "memcached/listeners/127.0.0.1:" + port, null);
 		assertThat(closed.status()).as(closed.body().toString()).isEqualTo(200);
 		assertThat(closed.body().path("open").asBoolean()).isFalse();
-		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new TextProtocolClient(port).close());
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> MemcachedTestClient.connect(port))
+			.withCauseInstanceOf(ConnectException.class);
 		assertThat(actuator.send("DELETE", "memcached/listeners/127.0.0.1:" + port, null).status()).isEqualTo(400);
 	}
 
@@ -56,8 +59,8 @@ class MemcachedEndpointWriteAccessTests {
 	void flushesEveryItem() throws IOException, InterruptedException {
 		ActuatorClient actuator = new ActuatorClient(this.httpPort);
 		long flushes = actuator.get("memcached").body().path("stats").path("cmd_flush").asLong();
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
-			assertThat(client.storage("set", "endpoint:scratch", "x")).isEqualTo("STORED");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.store("set", "endpoint:scratch", "x")).isEqualTo("STORED");
 			assertThat(actuator.send("DELETE", "memcached/items", null).status()).isEqualTo(204);
 			assertThat(client.send("get endpoint:scratch\r\n")).containsExactly("END");
 		}

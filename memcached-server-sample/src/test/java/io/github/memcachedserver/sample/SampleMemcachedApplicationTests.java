@@ -2,8 +2,10 @@ package io.github.memcachedserver.sample;
 
 import java.net.InetSocketAddress;
 
+import io.github.memcachedserver.autoconfigure.LocalMemcachedServerPort;
 import io.github.memcachedserver.autoconfigure.MemcachedServerLifecycle;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import net.spy.memcached.MemcachedClient;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,19 @@ class SampleMemcachedApplicationTests {
 	@LocalServerPort
 	private int httpPort;
 
+	@LocalMemcachedServerPort
+	private int memcachedPort;
+
 	@Autowired
 	private ApplicationContext context;
+
+	@Test
+	void listeningOnPortZeroGivesMemcachedARandomPortOfItsOwn() {
+		assertThat(this.memcachedPort).isPositive().isEqualTo(this.server.port()).isNotEqualTo(this.httpPort);
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.memcachedPort)) {
+			assertThat(client.send("version\r\n")).containsExactly("VERSION 1.6.18");
+		}
+	}
 
 	@Test
 	void servesKeysOutsideTheProductPrefixFromTheBuiltInStore() throws Exception {
@@ -47,8 +60,8 @@ class SampleMemcachedApplicationTests {
 
 	@Test
 	void flushAllEmptiesTheStoreButLeavesTheTableAlone() throws Exception {
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
-			assertThat(client.storage("set", "scratch", "x")).isEqualTo("STORED");
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.store("set", "scratch", "x")).isEqualTo("STORED");
 			assertThat(client.send("flush_all\r\n")).containsExactly("OK");
 			assertThat(client.send("get scratch\r\n")).containsExactly("END");
 			assertThat(client.send("get product:1\r\n")).hasSize(3).startsWith("VALUE product:1 0 43");
@@ -64,7 +77,7 @@ class SampleMemcachedApplicationTests {
 		assertThat(health.body().path("status").asString()).isEqualTo("UP");
 		assertThat(health.component("r2dbc")).isEqualTo("UP");
 		assertThat(health.component("memcached")).isEqualTo("UP");
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
 			assertThat(client.send("get product:1\r\n")).hasSize(3);
 		}
 		ActuatorClient.Response metrics = actuator.get("metrics");

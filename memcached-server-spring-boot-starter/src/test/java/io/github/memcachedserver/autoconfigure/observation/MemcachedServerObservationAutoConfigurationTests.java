@@ -1,16 +1,11 @@
 package io.github.memcachedserver.autoconfigure.observation;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-
 import io.github.memcachedserver.autoconfigure.MemcachedServerAutoConfiguration;
 import io.github.memcachedserver.autoconfigure.MemcachedServerCustomizer;
 import io.github.memcachedserver.observation.DefaultMemcachedObservationConvention;
 import io.github.memcachedserver.observation.MemcachedObservationConvention;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -61,13 +56,9 @@ class MemcachedServerObservationAutoConfigurationTests {
 			.doesNotHaveBean(MemcachedServerCustomizer.class));
 	}
 
-	private static void get(int port, String key) throws IOException {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			OutputStream out = socket.getOutputStream();
-			out.write(("get " + key + "\r\n").getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			InputStream in = socket.getInputStream();
-			assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("END\r\n");
+	private static void get(int port, String key) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(port)) {
+			assertThat(client.get(key)).isNull();
 		}
 	}
 
