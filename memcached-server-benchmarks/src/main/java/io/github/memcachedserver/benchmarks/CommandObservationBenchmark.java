@@ -9,9 +9,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.observation.DefaultMemcachedObservationConvention;
+import io.github.memcachedserver.observation.MemcachedObservationContext;
+import io.github.memcachedserver.observation.MemcachedObservationDocumentation;
+import io.github.memcachedserver.observation.MemcachedProtocol;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * loopback, 16 pipelined single-key {@code get}s and one 10-key {@code get} (17 commands, 17
  * observations) with no observation registry ({@code none}, the default) or with one that
  * records the commands' timer ({@code metrics}, what Spring Boot's actuator sets up). Score:
- * time for the 17 answers, each checked byte for byte.
+ * time for the 17 answers, each checked byte for byte; {@code oneObservation} times one
+ * command's observation alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +51,10 @@ public class CommandObservationBenchmark {
 
 	@Param({ "none", "metrics" })
 	public String observations;
+
+	private ObservationRegistry registry;
+
+	private Session session;
 
 	private MemcachedServer server;
 
@@ -64,9 +75,11 @@ public class CommandObservationBenchmark {
 			registry = ObservationRegistry.create();
 			registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
 		}
+		this.registry = registry;
 		this.server = MemcachedServer.builder().listen("127.0.0.1:0").threads(1).observationRegistry(registry).build().start();
 		this.socket = new Socket("127.0.0.1", this.server.port());
 		this.socket.setTcpNoDelay(true);
+		this.session = new Session(1, this.socket.getRemoteSocketAddress(), this.socket.getLocalSocketAddress());
 		this.out = this.socket.getOutputStream();
 		this.in = this.socket.getInputStream();
 		StringBuilder request = new StringBuilder();
@@ -102,6 +115,20 @@ public class CommandObservationBenchmark {
 			throw new IllegalStateException("Unexpected answer: " + new String(received, StandardCharsets.US_ASCII));
 		}
 		return received.length;
+	}
+
+	/** One command's observation alone, as the server makes it: started, given its outcome, stopped. */
+	@Benchmark
+	@OutputTimeUnit(TimeUnit.NANOSECONDS)
+	public Observation oneObservation() {
+		Observation observation = MemcachedObservationDocumentation.COMMAND.start(null,
+				DefaultMemcachedObservationConvention.INSTANCE,
+				() -> new MemcachedObservationContext(MemcachedProtocol.TEXT, "get", this.session), this.registry);
+		if (!observation.isNoop()) {
+			((MemcachedObservationContext) observation.getContext()).setOutcome("hit");
+		}
+		observation.stop();
+		return observation;
 	}
 
 	private byte[] readFully(int length) throws IOException {

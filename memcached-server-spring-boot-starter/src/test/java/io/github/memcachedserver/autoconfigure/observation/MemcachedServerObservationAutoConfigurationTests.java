@@ -11,6 +11,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
@@ -47,6 +48,18 @@ class MemcachedServerObservationAutoConfigurationTests {
 				assertThat((TestObservationRegistry) context.getBean(ObservationRegistry.class))
 					.hasSingleObservationThat()
 					.hasNameEqualTo("cache.server.requests");
+			});
+	}
+
+	@Test
+	void springBootsObservationPropertiesApply() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withBean(ObservationRegistry.class, TestObservationRegistry::create)
+			.withPropertyValues("management.observations.enable.memcached=false")
+			.run((context) -> {
+				get(context.getBean(MemcachedServer.class).port(), "absent");
+				assertThat((TestObservationRegistry) context.getBean(ObservationRegistry.class))
+					.doesNotHaveAnyObservation();
 			});
 	}
 
