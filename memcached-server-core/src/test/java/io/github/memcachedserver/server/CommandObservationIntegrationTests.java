@@ -1,18 +1,24 @@
 package io.github.memcachedserver.server;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import io.github.memcachedserver.handler.BlockingMemcachedHandler;
+import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedHandlers;
 import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.test.MemcachedTestClient;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.observability.micrometer.Micrometer;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +152,46 @@ class CommandObservationIntegrationTests {
 				  product.lookup {reactor.status=completed, reactor.type=Mono}
 				memcached get {client.address=127.0.0.1, command=get, outcome=partial_hit, protocol=text}
 				  product.lookup {reactor.status=completed, reactor.type=Mono}
+				""");
+	}
+
+	@Test
+	void whatABlockingHandlerObservesOnItsThreadIsAChildOfTheCommand() {
+		SimpleTracer tracer = new SimpleTracer();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+		BlockingMemcachedHandler jdbcLike = new BlockingMemcachedHandler() {
+
+			@Override
+			public Item get(Session session, Key key) {
+				// as JDBC instrumentation does: no parent given, the thread's current observation is it
+				return Observation.createNotStarted("jdbc.query", registry)
+					.observe(() -> Item.of(("row of " + key).getBytes(StandardCharsets.UTF_8)));
+			}
+
+			@Override
+			public StoreResult set(Session session, Key key, Entry entry) {
+				return StoreResult.NOT_STORED;
+			}
+
+			@Override
+			public boolean delete(Session session, Key key) {
+				return false;
+			}
+
+		};
+		this.server = MemcachedServer.builder()
+			.listen("127.0.0.1:0")
+			.handler(MemcachedHandlers.offEventLoop(jdbcLike, Schedulers.boundedElastic()))
+			.observationRegistry(registry)
+			.build()
+			.start();
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(client.get("user:1")).isEqualTo("row of user:1");
+		}
+		assertThat(SpanTree.render(tracer.getSpans())).isEqualTo("""
+				memcached get {client.address=127.0.0.1, command=get, outcome=hit, protocol=text}
+				  jdbc.query
 				""");
 	}
 
