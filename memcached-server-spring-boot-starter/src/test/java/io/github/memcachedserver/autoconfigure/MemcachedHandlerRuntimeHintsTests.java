@@ -1,14 +1,7 @@
-package io.github.memcachedserver.autoconfigure.aot;
+package io.github.memcachedserver.autoconfigure;
 
-import io.github.memcachedserver.autoconfigure.MemcachedHandler;
-import io.github.memcachedserver.handler.Entry;
-import io.github.memcachedserver.handler.Item;
-import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
-import io.github.memcachedserver.handler.Session;
-import io.github.memcachedserver.handler.StoreResult;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
@@ -51,28 +44,13 @@ class MemcachedHandlerRuntimeHintsTests {
 		@Bean
 		@MemcachedHandler(prefix = "product:")
 		MemcachedCommandHandler products() {
-			return new ComponentHandler();
+			return new MemcachedServerAutoConfigurationTests.StubHandler();
 		}
 
 	}
 
 	@MemcachedHandler(prefix = "user:")
-	static class ComponentHandler implements MemcachedCommandHandler {
-
-		@Override
-		public Mono<Item> get(Session session, Key key) {
-			return Mono.empty();
-		}
-
-		@Override
-		public Mono<StoreResult> set(Session session, Key key, Entry entry) {
-			return Mono.just(StoreResult.NOT_STORED);
-		}
-
-		@Override
-		public Mono<Boolean> delete(Session session, Key key) {
-			return Mono.just(false);
-		}
+	static class ComponentHandler extends MemcachedServerAutoConfigurationTests.StubHandler {
 
 	}
 
