@@ -55,11 +55,6 @@ final class CommandObservations {
 		observation.stop();
 	}
 
-	/** Stops an observation whose command's answer was abandoned (its connection closed). */
-	static void cancel(Observation observation) {
-		stop(observation, MemcachedObservationContext.CANCELLED, null);
-	}
-
 	/**
 	 * Puts the command's observation in the Reactor context of its answer, where the
 	 * handler's own instrumentation (R2DBC, WebClient, {@code tap(Micrometer.observation(..))})

@@ -1,5 +1,6 @@
 package io.github.memcachedserver.server;
 
+import io.github.memcachedserver.observation.MemcachedObservationContext;
 import io.micrometer.observation.Observation;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
@@ -50,18 +51,24 @@ final class CommandOutcome {
 	 * @param lastPart the part, passed through
 	 */
 	@Nullable ByteBuf finished(@Nullable ByteBuf lastPart) {
-		if (!this.stopped) {
-			this.stopped = true;
-			CommandObservations.stop(this.observation, (this.result != null) ? this.result : reads(), this.error);
+		if (!this.observation.isNoop()) {
+			stopOnce((this.result != null) ? this.result : reads(), this.error);
 		}
 		return lastPart;
 	}
 
 	/** Stops the observation of a command whose answer was abandoned with its connection. */
 	void cancelled() {
+		if (!this.observation.isNoop()) {
+			stopOnce(MemcachedObservationContext.CANCELLED, null);
+		}
+	}
+
+	/** A cancel from the event loop may race the answer's completion on a handler's thread. */
+	private synchronized void stopOnce(String outcome, @Nullable Throwable error) {
 		if (!this.stopped) {
 			this.stopped = true;
-			CommandObservations.cancel(this.observation);
+			CommandObservations.stop(this.observation, outcome, error);
 		}
 	}
 

@@ -1,10 +1,13 @@
 package io.github.memcachedserver.server;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.github.memcachedserver.handler.BlockingMemcachedHandler;
@@ -193,6 +196,32 @@ class CommandObservationIntegrationTests {
 				memcached get {client.address=127.0.0.1, command=get, outcome=hit, protocol=text}
 				  jdbc.query
 				""");
+	}
+
+	@Test
+	void aCommandAbandonedWithItsConnectionStopsAsCancelled() throws Exception {
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		CountDownLatch asked = new CountDownLatch(1);
+		start(observations, new SlowStore() {
+			@Override
+			public Mono<Item> get(Session session, Key key) {
+				asked.countDown();
+				return Mono.never();
+			}
+		});
+		try (Socket client = new Socket("127.0.0.1", this.server.port())) {
+			client.getOutputStream().write("get forever\r\n".getBytes(StandardCharsets.US_ASCII));
+			assertThat(asked.await(5, TimeUnit.SECONDS)).isTrue();
+			// a reset, not a half-close: after a half-close memcached still answers what it read
+			client.setSoLinger(true, 0);
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (this.server.statistics().currentConnections() > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(observations).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("outcome", "cancelled")
+			.hasBeenStopped();
 	}
 
 	private void start(ObservationRegistry registry, SlowStore handler) {
