@@ -4,8 +4,12 @@ import java.util.Collection;
 import java.util.Map;
 
 import io.github.memcachedserver.command.MetaCommand;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -24,8 +28,17 @@ final class OffEventLoopHandler implements MemcachedCommandHandler {
 		this.scheduler = scheduler;
 	}
 
+	/**
+	 * Subscribes on the scheduler, with the command's observation (when the server observes
+	 * commands) open on that thread meanwhile: blocking code that reads the current observation
+	 * from a thread local (JDBC instrumentation, a tracer's current span) finds it there.
+	 */
 	private <T> Mono<T> off(Mono<T> answer) {
-		return answer.subscribeOn(this.scheduler);
+		return Mono.deferContextual((context) -> {
+			Object command = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+			return (command instanceof Observation observation) ? new InObservationScope<>(answer, observation)
+					: answer;
+		}).subscribeOn(this.scheduler);
 	}
 
 	@Override
@@ -126,6 +139,28 @@ final class OffEventLoopHandler implements MemcachedCommandHandler {
 	@Override
 	public String toString() {
 		return this.handler + " (off the event loop)";
+	}
+
+	/**
+	 * Subscribes to an answer inside an observation's scope: a blocking call, made while it is
+	 * subscribed to, runs in it, and the scope opens and closes on the one thread.
+	 */
+	private static final class InObservationScope<T> extends MonoOperator<T, T> {
+
+		private final Observation observation;
+
+		InObservationScope(Mono<T> answer, Observation observation) {
+			super(answer);
+			this.observation = observation;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super T> actual) {
+			try (Observation.Scope scope = this.observation.openScope()) {
+				this.source.subscribe(actual);
+			}
+		}
+
 	}
 
 }

@@ -17,6 +17,7 @@ import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.internal.protocol.binary.BinaryResponses;
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
+import io.github.memcachedserver.observation.MemcachedProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
@@ -45,15 +46,12 @@ final class BinaryCommandDispatcher {
 
 	private final HandlerTimeout handlerTimeout;
 
-	private final MemcachedServerObserver observer;
-
-	/** Whether anyone observes requests; without an observer no request is timed. */
-	private final boolean observed;
+	private final CommandObservations observations;
 
 	private final @Nullable ConnectionAuthentication authentication;
 
 	BinaryCommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			String version, Duration handlerTimeout, MemcachedServerObserver observer,
+			String version, Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
 		this.authentication = authentication;
@@ -61,8 +59,7 @@ final class BinaryCommandDispatcher {
 		this.statsReport = statsReport;
 		this.version = version;
 		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
-		this.observer = observer;
-		this.observed = observer != MemcachedServerObserver.NONE;
+		this.observations = observations;
 	}
 
 	/**
@@ -84,7 +81,7 @@ final class BinaryCommandDispatcher {
 		// memcached drops the old item when a set fails, so stale data cannot persist
 		Mono<Boolean> unlink = (rejection.staleKey() != null)
 				? this.handlerTimeout.guard(this.handler.delete(connection.session(), rejection.staleKey())) : Mono.empty();
-		this.observer.commandCompleted(rejection.name(), "error", 0);
+		this.observations.record(MemcachedProtocol.BINARY, rejection.name(), connection.session(), "error");
 		return unlink.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.fromSupplier(() -> BinaryResponses.error(allocator, rejection.opcode(), rejection.opaque(),
 					rejection.status())));
@@ -98,22 +95,23 @@ final class BinaryCommandDispatcher {
 		if (unauthenticated(request.command(), connection)) {
 			return refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator);
 		}
-		long start = startTime();
-		String[] result = { "ok" };
+		CommandOutcome report = new CommandOutcome(
+				this.observations.start(MemcachedProtocol.BINARY, request.name(), connection.session()));
+		report.result = "ok";
 		Mono<ByteBuf> answer;
 		try {
-			answer = execute(request, connection, allocator, result);
+			answer = execute(request, connection, allocator, report);
 		}
 		catch (RuntimeException ex) {
 			answer = Mono.error(ex);
 		}
 		if (answer instanceof Callable<?> ready) {
-			return answerNow(ready, request, connection, allocator, result, start);
+			return answerNow(ready, request, connection, allocator, report);
 		}
-		return answer.onErrorResume((ex) -> {
-			result[0] = "error";
-			return Mono.just(failure(ex, request, connection, allocator));
-		}).doOnSuccess((ignored) -> observe(request, result[0], start));
+		answer = answer.onErrorResume((ex) -> Mono.just(report.failed(ex, failure(ex, request, connection, allocator))))
+			.doOnSuccess(report::finished)
+			.doOnCancel(report::cancelled);
+		return CommandObservations.parentOf(answer, report.observation());
 	}
 
 	/**
@@ -121,27 +119,15 @@ final class BinaryCommandDispatcher {
 	 * operator chain.
 	 */
 	private Publisher<ByteBuf> answerNow(Callable<?> ready, BinaryRequest request, ClientConnection connection,
-			ByteBufAllocator allocator, String[] result, long start) {
+			ByteBufAllocator allocator, CommandOutcome report) {
 		ByteBuf answer;
 		try {
 			answer = (ByteBuf) ready.call();
 		}
 		catch (Exception ex) {
-			result[0] = "error";
-			answer = failure(ex, request, connection, allocator);
+			answer = report.failed(ex, failure(ex, request, connection, allocator));
 		}
-		observe(request, result[0], start);
-		return Mono.justOrEmpty(answer);
-	}
-
-	private long startTime() {
-		return this.observed ? System.nanoTime() : 0;
-	}
-
-	private void observe(BinaryRequest request, String result, long start) {
-		if (this.observed) {
-			this.observer.commandCompleted(request.name(), result, System.nanoTime() - start);
-		}
+		return Mono.justOrEmpty(report.finished(answer));
 	}
 
 	private boolean unauthenticated(int command, ClientConnection connection) {
@@ -153,32 +139,33 @@ final class BinaryCommandDispatcher {
 	private Mono<ByteBuf> refuseUnauthenticated(int opcode, int opaque, ClientConnection connection,
 			ByteBufAllocator allocator) {
 		connection.closeAfterResponse();
-		this.observer.commandCompleted(Opcodes.name(Opcodes.plain(opcode)), "unauthenticated", 0);
+		this.observations.record(MemcachedProtocol.BINARY, Opcodes.name(Opcodes.plain(opcode)), connection.session(),
+				"unauthenticated");
 		return Mono.fromSupplier(() -> BinaryResponses.error(allocator, opcode, opaque, Opcodes.STATUS_AUTH_ERROR));
 	}
 
 	private Mono<ByteBuf> execute(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator,
-			String[] result) {
+			CommandOutcome report) {
 		Session session = connection.session();
 		Key key = request.key();
 		byte[] extras = request.extras();
 		return switch (request.command()) {
-			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(connection.reads().get(key),
-					(item) -> hit(request, item, true, allocator, result, false),
-					() -> miss(request, allocator, result, false));
+			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(connection.reads().get(key, report.observation()),
+					(item) -> hit(request, item, true, allocator, report, false),
+					() -> miss(request, allocator, report, false));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
 				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
 				// a touch answers with the item's flags and CAS as it was found, even when the new
 				// exptime has already passed, as memcached does: no read after the touch
 				Mono<Item> touched = this.handlerTimeout.guard(this.handler.getAndTouch(session, key, exptime));
 				yield touched
-					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, result, true))
-					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, result, true)));
+					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, report, true))
+					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, report, true)));
 			}
-			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, session, allocator, result);
-			case Opcodes.APPEND, Opcodes.PREPEND -> concatenate(request, session, allocator, result);
-			case Opcodes.DELETE -> delete(request, session, allocator, result);
-			case Opcodes.INCREMENT, Opcodes.DECREMENT -> arithmetic(request, session, allocator, result);
+			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, session, allocator, report);
+			case Opcodes.APPEND, Opcodes.PREPEND -> concatenate(request, session, allocator, report);
+			case Opcodes.DELETE -> delete(request, session, allocator, report);
+			case Opcodes.INCREMENT, Opcodes.DECREMENT -> arithmetic(request, session, allocator, report);
 			case Opcodes.FLUSH -> {
 				this.statistics.cmdFlush.increment();
 				long delay = (extras.length == 4) ? BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL : 0;
@@ -197,16 +184,16 @@ final class BinaryCommandDispatcher {
 				connection.closeAfterResponse();
 				yield Mono.fromSupplier(() -> quietOrSuccess(request, allocator, 0));
 			}
-			case Opcodes.STAT -> Mono.fromSupplier(() -> stats(request, allocator, result));
+			case Opcodes.STAT -> Mono.fromSupplier(() -> stats(request, allocator, report));
 			default -> Mono.fromSupplier(() -> BinaryResponses.error(allocator, request.opcode(), request.opaque(),
 					Opcodes.STATUS_UNKNOWN_COMMAND));
 		};
 	}
 
 	private ByteBuf hit(BinaryRequest request, Item item, boolean withValue, ByteBufAllocator allocator,
-			String[] result, boolean touch) {
+			CommandOutcome report, boolean touch) {
 		count(touch, true);
-		result[0] = "hit";
+		report.result = "hit";
 		boolean withKey = request.command() == Opcodes.GETK || request.command() == Opcodes.GATK;
 		byte[] key = withKey ? request.key().unsafeBytes() : new byte[0];
 		byte[] value = withValue ? item.value() : new byte[0];
@@ -216,9 +203,9 @@ final class BinaryCommandDispatcher {
 			.writeBytes(value);
 	}
 
-	private ByteBuf miss(BinaryRequest request, ByteBufAllocator allocator, String[] result, boolean touch) {
+	private ByteBuf miss(BinaryRequest request, ByteBufAllocator allocator, CommandOutcome report, boolean touch) {
 		count(touch, false);
-		result[0] = "miss";
+		report.result = "miss";
 		if (request.quiet()) {
 			return null;
 		}
@@ -240,7 +227,7 @@ final class BinaryCommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> store(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
+	private Mono<ByteBuf> store(BinaryRequest request, Session session, ByteBufAllocator allocator, CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
 		byte[] extras = request.extras();
@@ -266,14 +253,14 @@ final class BinaryCommandDispatcher {
 			catch (Exception ex) {
 				return Mono.error(ex);
 			}
-			return storeAnswer(request, session, (outcome != null) ? outcome : StoreResult.NOT_STORED, allocator, result);
+			return storeAnswer(request, session, (outcome != null) ? outcome : StoreResult.NOT_STORED, allocator, report);
 		}
 		return stored.defaultIfEmpty(StoreResult.NOT_STORED)
-			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
+			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, report));
 	}
 
 	private Mono<ByteBuf> concatenate(BinaryRequest request, Session session, ByteBufAllocator allocator,
-			String[] result) {
+			CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
 		Mono<StoreResult> concatenated = Mono.defer(() -> (request.command() == Opcodes.APPEND)
@@ -281,7 +268,7 @@ final class BinaryCommandDispatcher {
 				: this.handlerTimeout.guard(this.handler.prepend(session, key, request.value())));
 		return casChecked(request, session, concatenated.defaultIfEmpty(StoreResult.NOT_STORED),
 				Mono.just(StoreResult.EXISTS), Mono.just(StoreResult.NOT_STORED))
-			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, result));
+			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, report));
 	}
 
 	/**
@@ -300,8 +287,8 @@ final class BinaryCommandDispatcher {
 	}
 
 	private Mono<ByteBuf> storeAnswer(BinaryRequest request, Session session, StoreResult outcome,
-			ByteBufAllocator allocator, String[] result) {
-		result[0] = outcome.metricName();
+			ByteBufAllocator allocator, CommandOutcome report) {
+		report.result = outcome.metricName();
 		if (outcome.isStored()) {
 			if (request.quiet()) {
 				return Mono.empty();
@@ -327,26 +314,26 @@ final class BinaryCommandDispatcher {
 		return Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(), status));
 	}
 
-	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, String[] result) {
+	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, CommandOutcome report) {
 		Key key = request.key();
 		Mono<Boolean> deleted = Mono.defer(() -> this.handlerTimeout.guard(this.handler.delete(session, key))).defaultIfEmpty(false);
 		Mono<Boolean> found = casChecked(request, session, deleted, Mono.fromSupplier(() -> {
-			result[0] = "exists";
+			report.result = "exists";
 			return false;
 		}), Mono.just(false));
 		return found.mapNotNull((wasDeleted) -> {
-			if ("exists".equals(result[0])) {
+			if ("exists".equals(report.result)) {
 				return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_EXISTS);
 			}
 			this.statistics.countDelete(wasDeleted);
-			result[0] = wasDeleted ? "deleted" : "not_found";
+			report.result = wasDeleted ? "deleted" : "not_found";
 			return wasDeleted ? quietOrSuccess(request, allocator, 0)
 					: BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
 		});
 	}
 
 	private Mono<ByteBuf> arithmetic(BinaryRequest request, Session session, ByteBufAllocator allocator,
-			String[] result) {
+			CommandOutcome report) {
 		Key key = request.key();
 		byte[] extras = request.extras();
 		long delta = BinaryCommandDecoder.readLong(extras, 0);
@@ -363,29 +350,29 @@ final class BinaryCommandDispatcher {
 						return applied;
 					}
 					Arithmetic.checkNotEmpty(item.value());
-					result[0] = "exists";
+					report.result = "exists";
 					return Mono.just(Optional.<Long>empty());
 				}).switchIfEmpty(applied);
 		return checked.flatMap((value) -> {
-			if ("exists".equals(result[0])) {
+			if ("exists".equals(report.result)) {
 				return Mono.just(
 						BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_EXISTS));
 			}
 			if (value.isPresent()) {
 				this.statistics.countArithmetic(increment, true);
-				result[0] = "hit";
+				report.result = "hit";
 				return number(request, session, value.get(), 0, allocator);
 			}
 			if (exptime == NO_CREATE) {
 				this.statistics.countArithmetic(increment, false);
-				result[0] = "not_found";
+				report.result = "not_found";
 				return Mono.just(
 						BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND));
 			}
 			// memcached creates the counter from its initial value, and does not count a miss
 			byte[] digits = Long.toUnsignedString(initial).getBytes(StandardCharsets.US_ASCII);
 			return this.handlerTimeout.guard(this.handler.add(session, key, new Entry(digits, 0, exptime))).flatMap((stored) -> {
-				result[0] = stored.metricName();
+				report.result = stored.metricName();
 				return stored.isStored() ? number(request, session, initial, stored.cas(), allocator)
 						: Mono.just(BinaryResponses.error(allocator, request.opcode(), request.opaque(),
 								Opcodes.STATUS_NOT_STORED));
@@ -408,7 +395,7 @@ final class BinaryCommandDispatcher {
 			.map((cas) -> BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 0, 0, 8, cas).writeLong(value));
 	}
 
-	private ByteBuf stats(BinaryRequest request, ByteBufAllocator allocator, String[] result) {
+	private ByteBuf stats(BinaryRequest request, ByteBufAllocator allocator, CommandOutcome report) {
 		String group = (request.key() != null) ? request.key().toString() : "";
 		ByteBuf out = allocator.buffer();
 		if (group.equals("reset")) {
@@ -417,7 +404,7 @@ final class BinaryCommandDispatcher {
 		else if (group.equals("conns") || !this.statsReport.collect(group,
 				(name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)))) {
 			out.release();
-			result[0] = "error";
+			report.result = "error";
 			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
 		}
 		BinaryResponses.stat(out, request, "", "");

@@ -30,6 +30,7 @@ import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
+import io.github.memcachedserver.observation.MemcachedProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
@@ -52,20 +53,16 @@ final class CommandDispatcher {
 
 	private final HandlerTimeout handlerTimeout;
 
-	private final MemcachedServerObserver observer;
-
-	/** Whether anyone observes commands; without an observer no command is timed. */
-	private final boolean observed;
+	private final CommandObservations observations;
 
 	private final @Nullable ConnectionAuthentication authentication;
 
 	CommandDispatcher(MemcachedCommandHandler handler, ServerStatistics statistics, StatsReport statsReport,
-			Duration handlerTimeout, MemcachedServerObserver observer,
+			Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
 		this.authentication = authentication;
-		this.observer = observer;
-		this.observed = observer != MemcachedServerObserver.NONE;
+		this.observations = observations;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
 		this.handlerTimeout = new HandlerTimeout(handlerTimeout);
@@ -83,15 +80,15 @@ final class CommandDispatcher {
 			return this.authentication.text(command, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		}
-		long start = startTime();
-		Outcome outcome = new Outcome();
+		CommandOutcome outcome = new CommandOutcome(this.observations.start(
+				(command instanceof MetaCommand) ? MemcachedProtocol.META : MemcachedProtocol.TEXT, command.name(),
+				connection.session()));
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
-			return multiRetrieve(retrieval, connection, allocator, outcome)
-				.onErrorResume((ex) -> {
-					outcome.result = "error";
-					return Mono.just(failure(ex, command, connection, allocator));
-				})
-				.doOnComplete(() -> observe(command, outcome, elapsedSince(start)));
+			Flux<ByteBuf> answer = multiRetrieve(retrieval, connection, allocator, outcome)
+				.onErrorResume((ex) -> Mono.fromSupplier(
+						() -> outcome.finished(outcome.failed(ex, failure(ex, command, connection, allocator)))))
+				.doOnCancel(outcome::cancelled);
+			return CommandObservations.parentOf(answer, outcome.observation());
 		}
 		Mono<ByteBuf> response;
 		try {
@@ -101,16 +98,16 @@ final class CommandDispatcher {
 			response = Mono.error(ex);
 		}
 		if (response instanceof Callable<?> ready) {
-			return finishNow(ready, command, connection, allocator, outcome, start);
+			return finishNow(ready, command, connection, allocator, outcome);
 		}
-		response = response.onErrorResume((ex) -> {
-			outcome.result = "error";
-			return Mono.just(failure(ex, command, connection, allocator));
-		}).doOnSuccess((answer) -> observe(command, outcome, elapsedSince(start)));
+		response = response
+			.onErrorResume((ex) -> Mono.just(outcome.failed(ex, failure(ex, command, connection, allocator))))
+			.doOnSuccess(outcome::finished)
+			.doOnCancel(outcome::cancelled);
 		if (command.noreply()) {
 			response = response.doOnNext(ByteBuf::release).then(Mono.empty());
 		}
-		return response;
+		return CommandObservations.parentOf(response, outcome.observation());
 	}
 
 	/**
@@ -118,16 +115,15 @@ final class CommandDispatcher {
 	 * {@code Mono.just}) without an operator chain.
 	 */
 	private Publisher<ByteBuf> finishNow(Callable<?> ready, MemcachedCommand command, ClientConnection connection,
-			ByteBufAllocator allocator, Outcome outcome, long start) {
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		ByteBuf answer;
 		try {
 			answer = (ByteBuf) ready.call();
 		}
 		catch (Exception ex) {
-			outcome.result = "error";
-			answer = failure(ex, command, connection, allocator);
+			answer = outcome.failed(ex, failure(ex, command, connection, allocator));
 		}
-		observe(command, outcome, elapsedSince(start));
+		outcome.finished(answer);
 		if (answer == null || command.noreply()) {
 			if (answer != null) {
 				answer.release();
@@ -137,33 +133,8 @@ final class CommandDispatcher {
 		return Mono.just(answer);
 	}
 
-	private long startTime() {
-		return this.observed ? System.nanoTime() : 0;
-	}
-
-	private long elapsedSince(long start) {
-		return this.observed ? System.nanoTime() - start : 0;
-	}
-
-	private void observe(MemcachedCommand command, Outcome outcome, long durationNanos) {
-		if (!this.observed) {
-			return;
-		}
-		String name = command.name();
-		if (outcome.result != null) {
-			this.observer.commandCompleted(name, outcome.result, durationNanos);
-			return;
-		}
-		for (int i = 0; i < outcome.hits; i++) {
-			this.observer.commandCompleted(name, "hit", durationNanos);
-		}
-		for (int i = 0; i < outcome.misses; i++) {
-			this.observer.commandCompleted(name, "miss", durationNanos);
-		}
-	}
-
 	private Mono<ByteBuf> execute(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			Outcome outcome) {
+			CommandOutcome outcome) {
 		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
 			return retrieve(retrieval, connection, allocator, outcome);
@@ -218,22 +189,22 @@ final class CommandDispatcher {
 		return Mono.empty();
 	}
 
-	private ByteBuf deleted(boolean deleted, Outcome outcome) {
+	private ByteBuf deleted(boolean deleted, CommandOutcome outcome) {
 		this.statistics.countDelete(deleted);
 		return outcome.set(deleted ? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound());
 	}
 
-	private ByteBuf touched(boolean touched, Outcome outcome) {
+	private ByteBuf touched(boolean touched, CommandOutcome outcome) {
 		this.statistics.countTouch(touched);
 		return outcome.set(touched ? "touched" : "not_found", touched ? TextResponses.touched() : TextResponses.notFound());
 	}
 
 	private Mono<ByteBuf> retrieve(RetrievalCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			Outcome outcome) {
+			CommandOutcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
-				: connection.reads().get(key);
+				: connection.reads().get(key, outcome.observation());
 		return this.handlerTimeout.answer(item, (hit) -> {
 			outcome.hits++;
 			countRead(command.touch(), true);
@@ -253,7 +224,7 @@ final class CommandDispatcher {
 	 * more), so that a line repeating a large key stays within the outbound limit.
 	 */
 	private Flux<ByteBuf> multiRetrieve(RetrievalCommand command, ClientConnection connection,
-			ByteBufAllocator allocator, Outcome outcome) {
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
 		Set<Key> distinct = new LinkedHashSet<>(keys);
@@ -271,7 +242,7 @@ final class CommandDispatcher {
 			return Flux.fromIterable(keys)
 				.filter(found::containsKey)
 				.map((key) -> TextResponses.valueBlock(allocator, key, found.get(key), command.withCas()))
-				.concatWith(Mono.fromSupplier(TextResponses::end));
+				.concatWith(Mono.fromSupplier(() -> outcome.finished(TextResponses.end())));
 		});
 	}
 
@@ -284,7 +255,7 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> store(StorageCommand command, Session session, Outcome outcome) {
+	private Mono<ByteBuf> store(StorageCommand command, Session session, CommandOutcome outcome) {
 		this.statistics.cmdSet.increment();
 		Mono<StoreResult> result = switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
@@ -303,7 +274,7 @@ final class CommandDispatcher {
 	}
 
 	private Mono<ByteBuf> arithmetic(ArithmeticCommand command, Session session, ByteBufAllocator allocator,
-			Outcome outcome) {
+			CommandOutcome outcome) {
 		Mono<Long> result = command.increment() ? this.handler.increment(session, command.key(), command.delta())
 				: this.handler.decrement(session, command.key(), command.delta());
 		return this.handlerTimeout.answer(result, (value) -> {
@@ -316,7 +287,7 @@ final class CommandDispatcher {
 	}
 
 	private Mono<ByteBuf> meta(MetaCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			Outcome outcome) {
+			CommandOutcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
@@ -332,7 +303,7 @@ final class CommandDispatcher {
 
 	/** Answers a meta command whose result is already there, without an operator chain. */
 	private Mono<ByteBuf> metaNow(Callable<?> ready, MetaCommand command, ByteBufAllocator allocator,
-			Outcome outcome) {
+			CommandOutcome outcome) {
 		MetaResult result;
 		try {
 			result = (MetaResult) ready.call();
@@ -382,22 +353,6 @@ final class CommandDispatcher {
 				return hit ? "hit" : "miss";
 			}
 		}
-	}
-
-	/** What became of one command, for the observer. */
-	private static final class Outcome {
-
-		@Nullable String result;
-
-		int hits;
-
-		int misses;
-
-		ByteBuf set(String result, ByteBuf answer) {
-			this.result = result;
-			return answer;
-		}
-
 	}
 
 	private ByteBuf failure(Throwable ex, MemcachedCommand command, ClientConnection connection,

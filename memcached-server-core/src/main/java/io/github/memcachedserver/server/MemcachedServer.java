@@ -81,6 +81,9 @@ public final class MemcachedServer {
 	/** The default grace period for a client that reads none of its answers, see {@link MemcachedServerBuilder#outboundStallTimeout(Duration)}. */
 	public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(10);
 
+	/** Who runs the commands a management tool asks for: no client connection (connection ids start at 1). */
+	private static final Session MANAGEMENT_SESSION = new Session(0, null, null);
+
 	private final MemcachedCommandHandler handler;
 
 	private final List<ListenAddress> initialAddresses;
@@ -112,11 +115,11 @@ public final class MemcachedServer {
 
 	private final List<SocketAddress> lostListeners = new CopyOnWriteArrayList<>();
 
+	private final StatsReport statsReport;
+
 	private final CommandDispatcher dispatcher;
 
 	private final BinaryCommandDispatcher binaryDispatcher;
-
-	private final MemcachedServerObserver observer;
 
 	/** The server's TLS for new handshakes on its listeners, swapped by {@link #updateTls}. */
 	private volatile @Nullable SslProvider tls;
@@ -150,7 +153,6 @@ public final class MemcachedServer {
 		this.outboundStallTimeout = builder.outboundStallTimeout;
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
-		this.observer = builder.observer;
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
 		this.unixSocketMode = builder.unixSocketMode;
@@ -161,12 +163,15 @@ public final class MemcachedServer {
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
+		this.statsReport = statsReport;
 		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
 				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;
+		CommandObservations observations = new CommandObservations(builder.observationRegistry,
+				builder.observationConvention);
 		this.dispatcher = new CommandDispatcher(this.handler, this.statistics, statsReport, builder.handlerTimeout,
-				builder.observer, authentication);
+				observations, authentication);
 		this.binaryDispatcher = new BinaryCommandDispatcher(this.handler, this.statistics, statsReport, builder.version,
-				builder.handlerTimeout, builder.observer, authentication);
+				builder.handlerTimeout, observations, authentication);
 	}
 
 	/**
@@ -203,7 +208,6 @@ public final class MemcachedServer {
 			stop(Duration.ZERO);
 			throw ex;
 		}
-		this.observer.serverStarted(this);
 		return this;
 	}
 
@@ -473,6 +477,30 @@ public final class MemcachedServer {
 	 */
 	public ServerStatistics statistics() {
 		return this.statistics;
+	}
+
+	/**
+	 * Reports one group of memcached's {@code stats}, as the {@code stats} command would, for
+	 * management tools.
+	 * @param group empty for the general statistics, or {@code settings}, {@code items},
+	 * {@code slabs}, {@code sizes}, {@code conns}
+	 * @return each name and value in memcached's order, or an empty map for an unknown group
+	 */
+	public Map<String, String> stats(String group) {
+		Map<String, String> stats = new LinkedHashMap<>();
+		this.statsReport.collect(group, (name, value) -> stats.put(name, String.valueOf(value)));
+		return stats;
+	}
+
+	/**
+	 * Invalidates every item now, as a client's {@code flush_all} does (it counts in
+	 * {@code cmd_flush}), whatever {@link MemcachedServerBuilder#flushAllEnabled} says: that
+	 * setting is about clients.
+	 * @return completes once the handler has flushed
+	 */
+	public Mono<Void> flushAll() {
+		this.statistics.cmdFlush.increment();
+		return this.handler.flushAll(MANAGEMENT_SESSION, 0);
 	}
 
 	/**

@@ -6,7 +6,10 @@ import java.util.List;
 
 import io.github.memcachedserver.auth.MemcachedAuthenticator;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.observation.DefaultMemcachedObservationConvention;
+import io.github.memcachedserver.observation.MemcachedObservationConvention;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +51,9 @@ public final class MemcachedServerBuilder {
 
 	boolean verbosityEnabled = true;
 
-	MemcachedServerObserver observer = MemcachedServerObserver.NONE;
+	ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	@Nullable MemcachedObservationConvention observationConvention;
 
 	@Nullable MemcachedAuthenticator authenticator;
 
@@ -241,12 +246,27 @@ public final class MemcachedServerBuilder {
 	}
 
 	/**
-	 * Sets who is told about every answered command (for metrics).
-	 * @param observer the observer
+	 * Sets where every command is observed: one Micrometer observation per command (named
+	 * {@code memcached.server.commands}, whatever number of keys it reads), which the
+	 * registry's handlers turn into a timer, a trace span, or both. The observation is in the
+	 * Reactor context of the handler's answer, so what the handler observes is its child. By
+	 * default ({@link ObservationRegistry#NOOP}) nothing is observed and commands cost nothing more.
+	 * @param registry the registry
 	 * @return this builder
 	 */
-	public MemcachedServerBuilder observer(MemcachedServerObserver observer) {
-		this.observer = observer;
+	public MemcachedServerBuilder observationRegistry(ObservationRegistry registry) {
+		this.observationRegistry = registry;
+		return this;
+	}
+
+	/**
+	 * Replaces the default name and key values of the commands' observations
+	 * ({@link DefaultMemcachedObservationConvention}).
+	 * @param convention the convention, or {@code null} for the default one
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder observationConvention(@Nullable MemcachedObservationConvention convention) {
+		this.observationConvention = convention;
 		return this;
 	}
 

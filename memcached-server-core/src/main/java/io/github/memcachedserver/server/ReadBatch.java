@@ -11,6 +11,7 @@ import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
+import io.micrometer.observation.Observation;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -40,16 +41,18 @@ final class ReadBatch {
 	/**
 	 * Reads a key, in the next batch unless the handler's answer is there at once.
 	 * @param key the key
+	 * @param command the observation of the command that reads it: the parent of what the
+	 * handler observes (for a batch of several commands, the first one's)
 	 * @return the item, or empty on a miss
 	 */
-	Mono<Item> get(Key key) {
+	Mono<Item> get(Key key, Observation command) {
 		Mono<Item> single = this.handler.get(this.session, key);
 		if (single instanceof Callable) {
 			return single;
 		}
 		// a handler's Mono does nothing until subscribed: this one is kept for a batch of one
 		Sinks.One<Item> answer = Sinks.one();
-		this.pending.add(new PendingRead(key, single, answer));
+		this.pending.add(new PendingRead(key, CommandObservations.parentOf(single, command), answer, command));
 		return answer.asMono();
 	}
 
@@ -66,7 +69,9 @@ final class ReadBatch {
 		}
 		Set<Key> keys = new LinkedHashSet<>();
 		batch.forEach((read) -> keys.add(read.key()));
-		this.handler.getAll(this.session, keys).defaultIfEmpty(Map.of()).subscribe((found) -> {
+		Mono<Map<Key, Item>> items = CommandObservations.parentOf(this.handler.getAll(this.session, keys),
+				batch.get(0).command());
+		items.defaultIfEmpty(Map.of()).subscribe((found) -> {
 			for (PendingRead read : batch) {
 				Item item = found.get(read.key());
 				if (item != null) {
@@ -79,7 +84,7 @@ final class ReadBatch {
 		}, (ex) -> batch.forEach(PendingRead::readAlone));
 	}
 
-	private record PendingRead(Key key, Mono<Item> single, Sinks.One<Item> answer) {
+	private record PendingRead(Key key, Mono<Item> single, Sinks.One<Item> answer, Observation command) {
 
 		/**
 		 * Makes the read by itself: alone in its batch, or after a batch failed, so that one

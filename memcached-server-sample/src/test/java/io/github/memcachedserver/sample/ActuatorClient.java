@@ -26,11 +26,22 @@ final class ActuatorClient {
 	}
 
 	Response get(String path) throws IOException, InterruptedException {
+		return send("GET", path, null);
+	}
+
+	/**
+	 * Sends a request to an actuator path.
+	 * @param body a JSON body, or {@code null} for none
+	 */
+	Response send(String method, String path, String body) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/" + path))
 			.timeout(Duration.ofSeconds(15))
+			.header("Content-Type", "application/json")
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
 			.build();
 		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-		return new Response(response.statusCode(), this.json.readTree(response.body()));
+		JsonNode json = response.body().isEmpty() ? this.json.missingNode() : this.json.readTree(response.body());
+		return new Response(response.statusCode(), json);
 	}
 
 	record Response(int status, JsonNode body) {

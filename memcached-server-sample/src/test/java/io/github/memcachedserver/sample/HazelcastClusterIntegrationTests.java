@@ -1,6 +1,7 @@
 package io.github.memcachedserver.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -65,8 +67,8 @@ class HazelcastClusterIntegrationTests {
 	@Test
 	@Order(1)
 	void anItemSetThroughOneInstanceIsReadThroughEveryOther() throws IOException {
-		try (TextProtocolClient first = client(0)) {
-			assertThat(first.storage("set", "shared", "from-first")).isEqualTo("STORED");
+		try (MemcachedTestClient first = client(0)) {
+			assertThat(first.store("set", "shared", "from-first")).isEqualTo("STORED");
 		}
 		assertEveryInstanceAnswers("get shared\r\n", "VALUE shared 0 10", "from-first", "END");
 	}
@@ -74,8 +76,8 @@ class HazelcastClusterIntegrationTests {
 	@Test
 	@Order(2)
 	void twentyConnectionsIncrementingThroughAllInstancesEndAtExactly40000() throws Exception {
-		try (TextProtocolClient client = client(0)) {
-			assertThat(client.storage("set", "counter", "0")).isEqualTo("STORED");
+		try (MemcachedTestClient client = client(0)) {
+			assertThat(client.store("set", "counter", "0")).isEqualTo("STORED");
 		}
 		ExecutorService pool = Executors.newFixedThreadPool(20);
 		try {
@@ -83,10 +85,10 @@ class HazelcastClusterIntegrationTests {
 			for (int c = 0; c < 20; c++) {
 				int instance = c % 3;
 				done.add(pool.submit(() -> {
-					try (TextProtocolClient client = client(instance)) {
+					try (MemcachedTestClient client = client(instance)) {
 						// 20 pipelined batches of 100, so the test takes seconds, not minutes
 						for (int batch = 0; batch < 20; batch++) {
-							assertThat(client.sendPipelined("incr counter 1\r\n".repeat(100), 100))
+							assertThat(pipelined(client, "incr counter 1\r\n", 100))
 								.allMatch((answer) -> answer.matches("\\d+"));
 						}
 					}
@@ -107,8 +109,8 @@ class HazelcastClusterIntegrationTests {
 	@Order(3)
 	void racingCasThroughThreeInstancesHasExactlyOneWinnerPerRound() throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(3);
-		try (TextProtocolClient reader = client(0)) {
-			assertThat(reader.storage("set", "raced", "start")).isEqualTo("STORED");
+		try (MemcachedTestClient reader = client(0)) {
+			assertThat(reader.store("set", "raced", "start")).isEqualTo("STORED");
 			for (int round = 0; round < 30; round++) {
 				List<String> gets = reader.send("gets raced\r\n");
 				String cas = gets.get(0).substring(gets.get(0).lastIndexOf(' ') + 1);
@@ -117,7 +119,7 @@ class HazelcastClusterIntegrationTests {
 				for (int i = 0; i < 3; i++) {
 					int instance = i;
 					answers.add(pool.submit(() -> {
-						try (TextProtocolClient client = client(instance)) {
+						try (MemcachedTestClient client = client(instance)) {
 							String value = "won-by-" + instance;
 							start.await(10, TimeUnit.SECONDS);
 							return client
@@ -142,7 +144,7 @@ class HazelcastClusterIntegrationTests {
 	@Test
 	@Order(4)
 	void expiryAndTouchActOnEveryInstance() throws Exception {
-		try (TextProtocolClient first = client(0); TextProtocolClient second = client(1)) {
+		try (MemcachedTestClient first = client(0); MemcachedTestClient second = client(1)) {
 			assertThat(first.send("set brief 0 2 1\r\nx\r\n")).containsExactly("STORED");
 			assertThat(first.send("set kept 0 2 1\r\ny\r\n")).containsExactly("STORED");
 			assertThat(second.send("touch kept 100\r\n")).containsExactly("TOUCHED");
@@ -156,19 +158,19 @@ class HazelcastClusterIntegrationTests {
 	@Test
 	@Order(5)
 	void flushAllActsOnEveryInstance() throws Exception {
-		try (TextProtocolClient first = client(0); TextProtocolClient third = client(2)) {
-			assertThat(first.storage("set", "flushed-now", "a")).isEqualTo("STORED");
+		try (MemcachedTestClient first = client(0); MemcachedTestClient third = client(2)) {
+			assertThat(first.store("set", "flushed-now", "a")).isEqualTo("STORED");
 			assertThat(third.send("flush_all\r\n")).containsExactly("OK");
 		}
 		assertEveryInstanceAnswers("get flushed-now\r\n", "END");
-		try (TextProtocolClient first = client(0); TextProtocolClient second = client(1)) {
-			assertThat(first.storage("set", "flushed-later", "b")).isEqualTo("STORED");
+		try (MemcachedTestClient first = client(0); MemcachedTestClient second = client(1)) {
+			assertThat(first.store("set", "flushed-later", "b")).isEqualTo("STORED");
 			assertThat(second.send("flush_all 2\r\n")).containsExactly("OK");
 		}
 		Thread.sleep(2100);
 		assertEveryInstanceAnswers("get flushed-later\r\n", "END");
-		try (TextProtocolClient second = client(1)) {
-			assertThat(second.storage("set", "after-flush", "c")).isEqualTo("STORED");
+		try (MemcachedTestClient second = client(1)) {
+			assertThat(second.store("set", "after-flush", "c")).isEqualTo("STORED");
 		}
 		assertEveryInstanceAnswers("get after-flush\r\n", "VALUE after-flush 0 1", "c", "END");
 	}
@@ -183,16 +185,16 @@ class HazelcastClusterIntegrationTests {
 		for (int w = 0; w < 6; w++) {
 			int writer = w;
 			writers.add(pool.submit(() -> {
-				try (TextProtocolClient client = client(writer % 3)) {
+				try (MemcachedTestClient client = client(writer % 3)) {
 					for (int i = 0; writing.get(); i++) {
 						String key = "load-" + writer + "-" + i;
 						String value = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L));
-						if (client.storage("set", key, value).equals("STORED")) {
+						if (client.store("set", key, value).equals("STORED")) {
 							acknowledged.put(key, value);
 						}
 					}
 				}
-				catch (IOException ex) {
+				catch (UncheckedIOException ex) {
 					// the writers of the killed instance lose their connection: what they had
 					// acknowledged is counted, the write in flight is not
 				}
@@ -210,7 +212,7 @@ class HazelcastClusterIntegrationTests {
 		assertThat(acknowledged).hasSizeGreaterThan(100);
 		List<String> keys = new ArrayList<>(acknowledged.keySet());
 		for (int i = 0; i < 2; i++) {
-			try (TextProtocolClient client = client(i)) {
+			try (MemcachedTestClient client = client(i)) {
 				for (int from = 0; from < keys.size(); from += 100) {
 					List<String> batch = keys.subList(from, Math.min(keys.size(), from + 100));
 					List<String> lines = client.send("get " + String.join(" ", batch) + "\r\n");
@@ -228,14 +230,24 @@ class HazelcastClusterIntegrationTests {
 
 	private static void assertEveryInstanceAnswers(String command, String... lines) throws IOException {
 		for (int i = 0; i < instances.size(); i++) {
-			try (TextProtocolClient client = client(i)) {
+			try (MemcachedTestClient client = client(i)) {
 				assertThat(client.send(command)).as("instance " + i).containsExactly(lines);
 			}
 		}
 	}
 
-	private static TextProtocolClient client(int instance) throws IOException {
-		return new TextProtocolClient(instances.get(instance).port());
+	/** Sends a one-line command many times in one write and returns the answers' lines. */
+	private static List<String> pipelined(MemcachedTestClient client, String command, int count) {
+		client.write(command.repeat(count));
+		List<String> answers = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			answers.add(client.readLine());
+		}
+		return answers;
+	}
+
+	private static MemcachedTestClient client(int instance) {
+		return MemcachedTestClient.connect(instances.get(instance).port());
 	}
 
 	/** A port from which the next two are free as well: the members' Hazelcast ports. */

@@ -1,6 +1,7 @@
 package io.github.memcachedserver.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,16 +50,16 @@ class PostgresTwoInstancesIntegrationTests {
 
 	private void writesThroughOneAreReadThroughTheOther(SampleInstance first, SampleInstance second)
 			throws IOException {
-		try (TextProtocolClient writer = new TextProtocolClient(first.port());
-				TextProtocolClient reader = new TextProtocolClient(second.port())) {
-			assertThat(writer.storage("set", "product:100", "{\"name\":\"Teapot\",\"price\":12.50}")).isEqualTo("STORED");
+		try (MemcachedTestClient writer = MemcachedTestClient.connect(first.port());
+				MemcachedTestClient reader = MemcachedTestClient.connect(second.port())) {
+			assertThat(writer.store("set", "product:100", "{\"name\":\"Teapot\",\"price\":12.50}")).isEqualTo("STORED");
 			assertThat(reader.send("get product:100\r\n").get(1)).isEqualTo("{\"id\":100,\"name\":\"Teapot\",\"price\":12.50}");
 		}
 	}
 
 	private void casAcrossInstancesIsExact(SampleInstance first, SampleInstance second) throws IOException {
-		try (TextProtocolClient one = new TextProtocolClient(first.port());
-				TextProtocolClient other = new TextProtocolClient(second.port())) {
+		try (MemcachedTestClient one = MemcachedTestClient.connect(first.port());
+				MemcachedTestClient other = MemcachedTestClient.connect(second.port())) {
 			String cas = casOf(one.send("gets product:100\r\n"));
 			assertThat(casOf(other.send("gets product:100\r\n"))).isEqualTo(cas);
 			String renamed = "{\"name\":\"Teapot, blue\",\"price\":13.00}";
@@ -80,16 +82,16 @@ class PostgresTwoInstancesIntegrationTests {
 			int writer = w;
 			SampleInstance target = (w % 2 == 0) ? first : second;
 			writers.add(pool.submit(() -> {
-				try (TextProtocolClient client = new TextProtocolClient(target.port())) {
+				try (MemcachedTestClient client = MemcachedTestClient.connect(target.port())) {
 					for (int i = 0; writing.get(); i++) {
 						String key = "product:" + (1000 + writer * 100_000 + i);
 						String name = "item " + writer + "-" + i;
-						if (client.storage("set", key, "{\"name\":\"" + name + "\",\"price\":1.00}").equals("STORED")) {
+						if (client.store("set", key, "{\"name\":\"" + name + "\",\"price\":1.00}").equals("STORED")) {
 							acknowledged.put(key, name);
 						}
 					}
 				}
-				catch (IOException ex) {
+				catch (UncheckedIOException ex) {
 					// the killed instance's writers: the write in flight was not acknowledged
 				}
 				return null;
@@ -104,7 +106,7 @@ class PostgresTwoInstancesIntegrationTests {
 		}
 		pool.shutdownNow();
 		assertThat(acknowledged).hasSizeGreaterThan(20);
-		try (TextProtocolClient reader = new TextProtocolClient(second.port())) {
+		try (MemcachedTestClient reader = MemcachedTestClient.connect(second.port())) {
 			for (Map.Entry<String, String> write : acknowledged.entrySet()) {
 				assertThat(reader.send("get " + write.getKey() + "\r\n").get(1)).as(write.getKey())
 					.contains("\"name\":\"" + write.getValue() + "\"");

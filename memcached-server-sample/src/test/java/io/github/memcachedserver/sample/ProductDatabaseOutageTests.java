@@ -1,11 +1,11 @@
 package io.github.memcachedserver.sample;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.time.Duration;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -66,24 +66,24 @@ class ProductDatabaseOutageTests {
 	@Test
 	void answersServerErrorWhileTheDatabaseIsDownThenRecovers() throws Exception {
 		ActuatorClient actuator = new ActuatorClient(this.httpPort);
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
 			assertThat(client.send("get product:1\r\n")).hasSize(3).endsWith("END");
 			assertThat(actuator.get("health").component("r2dbc")).isEqualTo("UP");
 
 			database.stop();
 
 			assertThat(client.send("get product:1\r\n")).containsExactly("SERVER_ERROR database unavailable");
-			assertThat(client.storage("set", "product:1", "{\"name\":\"Espresso cup\",\"price\":5}"))
+			assertThat(client.store("set", "product:1", "{\"name\":\"Espresso cup\",\"price\":5}"))
 				.isEqualTo("SERVER_ERROR database unavailable");
 			assertThat(client.send("delete product:2\r\n")).containsExactly("SERVER_ERROR database unavailable");
 			// The same connection still works, and the keys of the built-in store are unaffected.
-			assertThat(client.storage("set", "greeting", "hello")).isEqualTo("STORED");
+			assertThat(client.store("set", "greeting", "hello")).isEqualTo("STORED");
 			assertThat(client.send("get greeting\r\n")).containsExactly("VALUE greeting 0 5", "hello", "END");
 			ActuatorClient.Response health = actuator.get("health");
 			assertThat(health.status()).isEqualTo(503);
 			assertThat(health.body().path("status").asString()).isEqualTo("DOWN");
 			assertThat(health.component("r2dbc")).isEqualTo("DOWN");
-			assertThat(health.component("memcachedServer")).isEqualTo("UP");
+			assertThat(health.component("memcached")).isEqualTo("UP");
 
 			startDatabase();
 
@@ -92,16 +92,12 @@ class ProductDatabaseOutageTests {
 				.untilAsserted(() -> assertThat(actuator.get("health").status()).isEqualTo(200));
 			await().atMost(Duration.ofSeconds(20))
 				.pollInterval(Duration.ofMillis(200))
-				.untilAsserted(() -> assertThat(get(client, "product:1")).hasSize(3).endsWith("END"));
-			assertThat(client.storage("set", "product:1", "{\"name\":\"Espresso cup\",\"price\":5}")).isEqualTo("STORED");
+				.untilAsserted(() -> assertThat(client.send("get product:1\r\n")).hasSize(3).endsWith("END"));
+			assertThat(client.store("set", "product:1", "{\"name\":\"Espresso cup\",\"price\":5}")).isEqualTo("STORED");
 			assertThat(client.send("gets product:1\r\n")).containsExactly("VALUE product:1 0 43 2",
 					"{\"id\":1,\"name\":\"Espresso cup\",\"price\":5.00}", "END");
 			assertThat(actuator.get("health").component("r2dbc")).isEqualTo("UP");
 		}
-	}
-
-	private static java.util.List<String> get(TextProtocolClient client, String key) throws IOException {
-		return client.send("get " + key + "\r\n");
 	}
 
 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClient;
@@ -109,14 +110,14 @@ class ProductEndToEndTests {
 
 	@Test
 	void refusesValuesThatAreNotProducts() throws Exception {
-		try (TextProtocolClient raw = new TextProtocolClient(this.server.port())) {
-			assertThat(raw.storage("set", "product:3", "not json")).isEqualTo("CLIENT_ERROR invalid product: not JSON");
-			assertThat(raw.storage("set", "product:3", "{\"id\":4,\"name\":\"x\",\"price\":1}"))
+		try (MemcachedTestClient raw = MemcachedTestClient.connect(this.server.port())) {
+			assertThat(raw.store("set", "product:3", "not json")).isEqualTo("CLIENT_ERROR invalid product: not JSON");
+			assertThat(raw.store("set", "product:3", "{\"id\":4,\"name\":\"x\",\"price\":1}"))
 				.isEqualTo("CLIENT_ERROR invalid product: id does not match the key");
-			assertThat(raw.storage("set", "product:3", "{\"name\":\"x\",\"price\":1,\"colour\":\"red\"}"))
+			assertThat(raw.store("set", "product:3", "{\"name\":\"x\",\"price\":1,\"colour\":\"red\"}"))
 				.isEqualTo("CLIENT_ERROR invalid product: unknown field 'colour'");
-			assertThat(raw.storage("set", "product:03", "{\"name\":\"x\",\"price\":1}")).startsWith("CLIENT_ERROR");
-			assertThat(raw.storage("append", "product:3", "x")).isEqualTo("SERVER_ERROR append not supported");
+			assertThat(raw.store("set", "product:03", "{\"name\":\"x\",\"price\":1}")).startsWith("CLIENT_ERROR");
+			assertThat(raw.store("append", "product:3", "x")).isEqualTo("SERVER_ERROR append not supported");
 			assertThat(raw.send("incr product:3 1\r\n"))
 				.containsExactly("CLIENT_ERROR cannot increment or decrement non-numeric value");
 			assertThat(raw.send("get product:3\r\n")).containsExactly("VALUE product:3 0 46",

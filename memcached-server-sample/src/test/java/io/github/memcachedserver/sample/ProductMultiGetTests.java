@@ -1,6 +1,5 @@
 package io.github.memcachedserver.sample;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.test.MemcachedTestClient;
 import net.spy.memcached.BinaryConnectionFactory;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClient;
@@ -52,13 +52,13 @@ class ProductMultiGetTests {
 	}
 
 	@Test
-	void aHundredKeyGetIsOneSelect() throws IOException {
+	void aHundredKeyGetIsOneSelect() {
 		List<Integer> ids = IntStream.range(FIRST_ID, FIRST_ID + ROWS).boxed().collect(Collectors.toList());
 		// out of order, with a key repeated, a missing row and a key that is no product id
 		Collections.reverse(ids);
 		String keys = ids.stream().map((id) -> "product:" + id).collect(Collectors.joining(" "));
 		this.database.sql("SET QUERY_STATISTICS TRUE").then().block();
-		try (TextProtocolClient client = new TextProtocolClient(this.server.port())) {
+		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
 			List<String> lines = client.send("get " + keys + " product:" + FIRST_ID + " product:999999 product:x\r\n");
 			List<String> expected = new ArrayList<>();
 			for (int id : ids) {

@@ -30,6 +30,16 @@ public class MemcachedServerLifecycle implements SmartLifecycle {
 	/** The property holding the port of the first TCP listener once started. */
 	public static final String LOCAL_PORT_PROPERTY = "local.memcached.server.port";
 
+	/**
+	 * The lifecycle phase: between Spring Boot's web server start/stop
+	 * ({@code DEFAULT_PHASE - 2048}) and its graceful shutdown ({@code DEFAULT_PHASE - 1024}).
+	 * On shutdown the web server first stops accepting requests, then the memcached server
+	 * stops (in-flight commands answered), then the web server stops; data sources and pools,
+	 * closed when their beans are destroyed, are still there for the last commands. On
+	 * startup the web server (and its actuator) is up before memcached accepts clients.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedServerLifecycle.class);
 
 	private final MemcachedServer server;
@@ -95,6 +105,11 @@ public class MemcachedServerLifecycle implements SmartLifecycle {
 				latch.countDown();
 			}
 		}
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	@Override

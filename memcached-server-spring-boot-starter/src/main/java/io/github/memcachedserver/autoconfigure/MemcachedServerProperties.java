@@ -298,7 +298,8 @@ public class MemcachedServerProperties {
 	public static class Blocking {
 
 		/**
-		 * Threads that run blocking handler calls (like Reactor's bounded elastic pool: 10 per CPU).
+		 * Threads that run blocking handler calls. Defaults to 10 per available processor, like
+		 * Reactor's bounded elastic pool.
 		 */
 		private int threads = 10 * Runtime.getRuntime().availableProcessors();
 

@@ -74,12 +74,12 @@ class MemcachedServerApplicationIntegrationTests {
 
 	@Test
 	void healthIsUpWithTheBoundAddress() {
-		assertThat(this.health.healthForPath("memcachedServer").getStatus().getCode()).isEqualTo("UP");
+		assertThat(this.health.healthForPath("memcached").getStatus().getCode()).isEqualTo("UP");
 		assertThat(this.server.port()).isEqualTo(this.port);
 	}
 
 	private double count(String command, String result) {
-		Timer timer = this.registry.find("memcached.server.commands").tag("command", command).tag("result", result).timer();
+		Timer timer = this.registry.find("memcached.server.commands").tag("command", command).tag("outcome", result).timer();
 		return (timer != null) ? timer.count() : 0;
 	}
 

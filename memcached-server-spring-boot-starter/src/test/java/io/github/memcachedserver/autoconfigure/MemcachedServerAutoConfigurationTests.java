@@ -17,13 +17,15 @@ import io.github.memcachedserver.routing.PrefixRoutingHandler;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -188,7 +190,8 @@ class MemcachedServerAutoConfigurationTests {
 
 	@Test
 	void healthAndMetricsAppearWithActuator() {
-		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class)).run((context) -> {
 			assertThat(context).hasSingleBean(MemcachedServerHealthIndicator.class)
 				.hasSingleBean(MemcachedServerMetrics.class);
 			assertThat(context.getBean(MemcachedServerHealthIndicator.class).health(true).getStatus().getCode())

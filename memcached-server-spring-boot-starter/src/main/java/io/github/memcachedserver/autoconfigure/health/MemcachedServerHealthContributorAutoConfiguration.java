@@ -12,9 +12,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the {@code memcachedServer} health contributor when Spring Boot's health
- * support is on the classpath; {@code management.health.memcached.enabled=false} turns it
- * off.
+ * Registers the {@code memcached} health contributor when Spring Boot's health support is on
+ * the classpath; {@code management.health.memcached.enabled=false} turns it off. The
+ * contributor takes its name from the bean's, as Spring Boot's own do.
  *
  * @since 0.1.0
  */
@@ -25,8 +25,8 @@ import org.springframework.context.annotation.Bean;
 public final class MemcachedServerHealthContributorAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(name = "memcachedServerHealthIndicator")
-	MemcachedServerHealthIndicator memcachedServerHealthIndicator(MemcachedServer server) {
+	@ConditionalOnMissingBean(name = "memcachedHealthIndicator")
+	MemcachedServerHealthIndicator memcachedHealthIndicator(MemcachedServer server) {
 		return new MemcachedServerHealthIndicator(server);
 	}
 

@@ -1,8 +1,8 @@
 package io.github.memcachedserver.autoconfigure.metrics;
 
 import io.github.memcachedserver.autoconfigure.MemcachedServerAutoConfiguration;
-import io.github.memcachedserver.autoconfigure.MemcachedServerCustomizer;
 import io.github.memcachedserver.metrics.MemcachedServerMetrics;
+import io.github.memcachedserver.server.MemcachedServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
@@ -13,26 +13,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Publishes the memcached server's meters ({@code memcached.server.*}) to the application's
- * {@link MeterRegistry} when Micrometer is on the classpath.
+ * Publishes the memcached server's connection, traffic and store meters
+ * ({@code memcached.server.*}) to the application's {@link MeterRegistry} when Micrometer is
+ * on the classpath. The commands' timer comes from their observations (see
+ * {@code MemcachedServerObservationAutoConfiguration}).
  *
  * @since 0.1.0
  */
-@AutoConfiguration(before = MemcachedServerAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(after = MemcachedServerAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass({ MeterRegistry.class, MemcachedServerMetrics.class })
-@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, MemcachedServer.class })
 public final class MemcachedServerMetricsAutoConfiguration {
 
+	/** A {@code MeterBinder}: Spring Boot binds it to every registry. */
 	@Bean
 	@ConditionalOnMissingBean
-	MemcachedServerMetrics memcachedServerMetrics(MeterRegistry registry) {
-		return new MemcachedServerMetrics(registry, Tags.empty());
-	}
-
-	@Bean
-	MemcachedServerCustomizer memcachedServerMetricsCustomizer(MemcachedServerMetrics metrics) {
-		return (builder) -> builder.observer(metrics);
+	MemcachedServerMetrics memcachedServerMetrics(MemcachedServer server) {
+		return new MemcachedServerMetrics(server, Tags.empty());
 	}
 
 }
