@@ -5,11 +5,14 @@ import java.io.InputStream;
 import java.net.URL;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.jayway.jsonpath.JsonPath;
+import io.github.memcachedserver.autoconfigure.store.HazelcastStoreProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +31,13 @@ class ConfigurationMetadataTests {
 	private static final Set<String> MACHINE_DEPENDENT = Set.of("memcached.server.threads",
 			"memcached.server.blocking.threads");
 
-	private static final String PREFIX = "memcached.server.";
+	/** Each properties class by its prefix, the longest first: their defaults are read from new instances. */
+	private static final Map<String, Supplier<Object>> PROPERTIES_CLASSES = new LinkedHashMap<>();
+
+	static {
+		PROPERTIES_CLASSES.put("memcached.server.store.hazelcast.", HazelcastStoreProperties::new);
+		PROPERTIES_CLASSES.put("memcached.server.", MemcachedServerProperties::new);
+	}
 
 	private static List<Map<String, Object>> properties;
 
@@ -62,13 +71,14 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyPropertyWithAFixedDefaultTellsIt() {
-		BeanWrapperImpl defaults = new BeanWrapperImpl(new MemcachedServerProperties());
 		for (Map<String, Object> property : properties) {
 			String name = (String) property.get("name");
-			if (!name.startsWith(PREFIX) || MACHINE_DEPENDENT.contains(name)) {
+			String prefix = PROPERTIES_CLASSES.keySet().stream().filter(name::startsWith).findFirst().orElse(null);
+			if (prefix == null || MACHINE_DEPENDENT.contains(name)) {
 				continue;
 			}
-			Object value = defaults.getPropertyValue(javaPath(name.substring(PREFIX.length())));
+			BeanWrapperImpl defaults = new BeanWrapperImpl(PROPERTIES_CLASSES.get(prefix).get());
+			Object value = defaults.getPropertyValue(javaPath(name.substring(prefix.length())));
 			if (value != null && !isEmpty(value)) {
 				assertThat(property.containsKey("defaultValue")).as("%s has a default (%s) the metadata does not tell", name, value)
 					.isTrue();
