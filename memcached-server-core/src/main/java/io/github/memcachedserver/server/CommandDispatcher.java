@@ -28,6 +28,8 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.LendingStore;
+import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
@@ -232,6 +234,16 @@ final class CommandDispatcher {
 			Outcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
+		if (!command.touch() && this.handler instanceof LendingStore store) {
+			// the built-in store lends the value's memory: the answer sends it without a copy
+			return Mono.fromSupplier(() -> {
+				LentItem hit = store.lend(key);
+				outcome.hits += (hit != null) ? 1 : 0;
+				outcome.misses += (hit != null) ? 0 : 1;
+				countRead(false, hit != null);
+				return (hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end();
+			});
+		}
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
 				: connection.reads().get(key);
 		return this.handlerTimeout.answer(item, (hit) -> {
