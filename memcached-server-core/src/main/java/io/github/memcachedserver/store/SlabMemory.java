@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Where the built-in store keeps its items: pages of direct memory carved into chunks of a
  * few size classes, as memcached's slab allocator does. The garbage collector never scans
@@ -48,7 +51,10 @@ final class SlabMemory {
 	/** Where a free chunk keeps the address of the next free chunk of its class. */
 	private static final int NEXT_FREE = 8;
 
-	private final long limit;
+	private static final Logger logger = LoggerFactory.getLogger(SlabMemory.class);
+
+	/** The bytes the pages may take; lowered if the JVM runs out of direct memory first. */
+	private long limit;
 
 	private final SizeClass[] classes;
 
@@ -221,7 +227,16 @@ final class SlabMemory {
 			if (this.pageBytes + sizeClass.pageSize > this.limit || this.pageCount == Integer.MAX_VALUE) {
 				return false;
 			}
-			page = ByteBuffer.allocateDirect(sizeClass.pageSize).order(ByteOrder.nativeOrder());
+			try {
+				page = ByteBuffer.allocateDirect(sizeClass.pageSize).order(ByteOrder.nativeOrder());
+			}
+			catch (OutOfMemoryError ex) {
+				// the JVM's direct memory is smaller than the limit: the store keeps what it has
+				logger.warn("The store stops growing at {} MB of its {} MB: the JVM allows no more direct memory "
+						+ "(raise -XX:MaxDirectMemorySize)", this.pageBytes >> 20, this.limit >> 20);
+				this.limit = this.pageBytes;
+				return false;
+			}
 			number = this.pageCount++;
 			if (number == this.pages.length) {
 				this.owners = Arrays.copyOf(this.owners, number * 2);
