@@ -554,6 +554,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	/** Takes memory for a new item (evicting if need be) and writes its header and key. */
 	private StoredItem allocate(Key key, int valueLength, int flags, long expiresAt, long cas, long now) {
+		checkSize(key, valueLength, flags);
 		long address = this.memory.allocate(StoredItem.chunkSize(key.length(), valueLength, flags), this::evict);
 		if (address == 0) {
 			throw new CommandFailedException(OUT_OF_MEMORY);
