@@ -61,7 +61,8 @@ class LentValuesIntegrationTests {
 			Future<Integer> changes = pool.submit(() -> changeInALoop(writer, changing));
 			int hits = 0;
 			for (int round = 0; round < SLOW_READS; round++) {
-				hits += readSlowly(reader) ? 1 : 0;
+				// a single-key get, then a multi-key get that asks for the value twice
+				hits += readSlowly(reader, 1 + round % 2) ? 1 : 0;
 			}
 			changing.set(false);
 			assertThat(changes.get()).isPositive();
@@ -92,26 +93,37 @@ class LentValuesIntegrationTests {
 		return version;
 	}
 
-	/** Gets the value and reads the answer 4 KiB at a time; returns whether it was a hit. */
-	private boolean readSlowly(Socket reader) throws Exception {
-		reader.getOutputStream().write("get big\r\n".getBytes(StandardCharsets.US_ASCII));
+	/**
+	 * Gets the value (naming the key {@code times} times) and reads the answer 4 KiB at a
+	 * time; returns whether it was a hit.
+	 */
+	private boolean readSlowly(Socket reader, int times) throws Exception {
+		reader.getOutputStream().write(("get" + " big".repeat(times) + "\r\n").getBytes(StandardCharsets.US_ASCII));
 		InputStream in = reader.getInputStream();
 		String line = readLine(in);
 		if (line.equals("END")) {
 			return false;
 		}
-		assertThat(line).isEqualTo("VALUE big 0 " + VALUE_SIZE);
-		byte[] value = new byte[VALUE_SIZE + 2];
-		int read = 0;
-		while (read < value.length) {
-			int n = in.read(value, read, Math.min(4096, value.length - read));
-			assertThat(n).isPositive();
-			read += n;
-			Thread.sleep(1);
+		int firstVersion = -1;
+		for (int block = 0; block < times; block++, line = readLine(in)) {
+			assertThat(line).isEqualTo("VALUE big 0 " + VALUE_SIZE);
+			byte[] value = new byte[VALUE_SIZE + 2];
+			int read = 0;
+			while (read < value.length) {
+				int n = in.read(value, read, Math.min(4096, value.length - read));
+				assertThat(n).isPositive();
+				read += n;
+				Thread.sleep(1);
+			}
+			int version = ByteBuffer.wrap(value).getInt();
+			assertThat(value).as("the whole of version %s", version)
+				.startsWith(value(version))
+				.endsWith((byte) '\r', (byte) '\n');
+			// the keys of one get are read at the same moment
+			assertThat(version).isEqualTo((block == 0) ? version : firstVersion);
+			firstVersion = version;
 		}
-		int version = ByteBuffer.wrap(value).getInt();
-		assertThat(value).as("the whole of version %s", version).startsWith(value(version)).endsWith((byte) '\r', (byte) '\n');
-		assertThat(readLine(in)).isEqualTo("END");
+		assertThat(line).isEqualTo("END");
 		return true;
 	}
 

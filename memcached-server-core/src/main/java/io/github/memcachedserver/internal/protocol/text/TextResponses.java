@@ -45,6 +45,8 @@ public final class TextResponses {
 
 	private static final ByteBuf CRLF_END = constant("\r\nEND\r\n");
 
+	private static final ByteBuf CRLF_ONLY = constant("\r\n");
+
 	/**
 	 * Lent values up to this size are copied into the answer: the connection gathers small
 	 * answers into one buffer anyway, and a composite would cost more than the copy.
@@ -182,13 +184,30 @@ public final class TextResponses {
 	 * @return the response bytes
 	 */
 	public static ByteBuf value(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
+		return lentValue(allocator, key, item, withCas, CRLF_END);
+	}
+
+	/**
+	 * Writes one {@code VALUE} block of a multi-key retrieval of a value the store lends, as
+	 * {@link #value(ByteBufAllocator, Key, LentItem, boolean)} writes a whole answer.
+	 * @param allocator the allocator
+	 * @param key the key
+	 * @param item the item
+	 * @param withCas whether to write the CAS unique ({@code gets})
+	 * @return the response bytes
+	 */
+	public static ByteBuf valueBlock(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
+		return lentValue(allocator, key, item, withCas, CRLF_ONLY);
+	}
+
+	private static ByteBuf lentValue(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas, ByteBuf tail) {
 		ByteBuf value = item.value();
 		int length = value.readableBytes();
 		if (length <= LARGEST_COPIED_VALUE) {
 			try {
-				ByteBuf buffer = allocator.buffer(VALUE.length + key.length() + 48 + length + CRLF_END.readableBytes());
+				ByteBuf buffer = allocator.buffer(VALUE.length + key.length() + 48 + length + tail.readableBytes());
 				writeValueLine(buffer, key, item.flags(), length, withCas, item.cas());
-				return buffer.writeBytes(value, value.readerIndex(), length).writeBytes(CRLF_END.duplicate());
+				return buffer.writeBytes(value, value.readerIndex(), length).writeBytes(tail.duplicate());
 			}
 			finally {
 				value.release();
@@ -196,7 +215,7 @@ public final class TextResponses {
 		}
 		ByteBuf line = allocator.buffer(VALUE.length + key.length() + 48);
 		writeValueLine(line, key, item.flags(), length, withCas, item.cas());
-		return allocator.compositeBuffer(3).addComponents(true, line, value, CRLF_END.duplicate());
+		return allocator.compositeBuffer(3).addComponents(true, line, value, tail.duplicate());
 	}
 
 	/** {@code VALUE <key> <flags> <bytes> [<cas unique>]\r\n}. */
