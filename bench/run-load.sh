@@ -20,6 +20,8 @@
 #   e_100k       (e)  100 KiB values (E_KEYS keys), 1 in flight
 #   f_1m_open    (f)  F_KEYS (1,000,000) live items (32-byte keys, 100 B values, all stored before each
 #                     round), D_CONNS connections, open loop at D_RATE ops/s, 90% get / 10% set
+#   f_1m_after_ce     the same, named apart: put it after c_set90_1k e_100k to measure the same
+#                     servers once replaced large values have left their garbage
 #   a_memaslap        (a) with memcaslap (unverified; cross-check only)
 #   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: LoadGen speaks text only)
 # Steps that are not load rounds (add them to WORKLOADS):
@@ -196,7 +198,7 @@ run_round() {
 		c_set90_1k) args+=(--conns "$CONNS" --depth 1 --get-ratio 0.1 --value-size 1024) ;;
 		d_open1000) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE") ;;
 		e_100k) args+=(--conns "$CONNS" --depth 1 --value-size 102400 --keys "$E_KEYS") ;;
-		f_1m_open) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE" --keys "$F_KEYS" --key-size 32) ;;
+		f_1m_open | f_1m_after_ce) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE" --keys "$F_KEYS" --key-size 32) ;;
 		*) echo "unknown workload $wl" >&2; exit 1 ;;
 		esac
 		sample_cpu "$pid" $((LG_WARMUP + 2)) "$window" "$log.cpu" &

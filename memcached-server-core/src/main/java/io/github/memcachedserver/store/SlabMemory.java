@@ -2,11 +2,13 @@ package io.github.memcachedserver.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +79,12 @@ final class SlabMemory {
 	 */
 	SlabMemory(long limit, int largestChunk) {
 		this.limit = limit;
+		long directMemory = maxDirectMemory();
+		if (limit > directMemory) {
+			logger.warn("The store's memory limit ({} MB) is more than the JVM's direct memory ({} MB): it will stop "
+					+ "growing there; start the JVM with -XX:MaxDirectMemorySize={}m", limit >> 20, directMemory >> 20,
+					(limit >> 20) + 128);
+		}
 		// a small store gets small pages, so that every class can have some
 		int basePage = (int) Math.max(SMALLEST_PAGE, Math.min(LARGEST_PAGE, Long.highestOneBit(limit / 16)));
 		int[] sizes = chunkSizes(largestChunk);
@@ -85,6 +93,13 @@ final class SlabMemory {
 			// pages of one size, so that a page can move to any class (a larger chunk gets a page of its own)
 			this.classes[i] = new SizeClass(sizes[i], Math.max(basePage, sizes[i]));
 		}
+	}
+
+	/** The JVM's direct memory limit: {@code -XX:MaxDirectMemorySize}, or the maximum heap by default. */
+	private static long maxDirectMemory() {
+		HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+		long configured = (hotSpot != null) ? Long.parseLong(hotSpot.getVMOption("MaxDirectMemorySize").getValue()) : 0;
+		return (configured > 0) ? configured : Runtime.getRuntime().maxMemory();
 	}
 
 	private static int[] chunkSizes(int largest) {
