@@ -100,6 +100,11 @@ public final class Arithmetic {
 		if (i < stored.length && !isSpace(stored[i]) && stored[i] != 0) {
 			throw nonNumeric();
 		}
+		if (!negative && value < 0 && hasMinusBeforeZeroByte(stored)) {
+			// 2^63 or more: memcached takes it for a negative number that strtoull wrapped when
+			// a minus sign is anywhere in the string (strchr, so up to a zero byte)
+			throw nonNumeric();
+		}
 		if (negative && value != 0) {
 			// strtoull negates; memcached refuses results that look negative
 			long negated = -value;
@@ -109,6 +114,18 @@ public final class Arithmetic {
 			return negated;
 		}
 		return value;
+	}
+
+	private static boolean hasMinusBeforeZeroByte(byte[] bytes) {
+		for (byte b : bytes) {
+			if (b == 0) {
+				return false;
+			}
+			if (b == '-') {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isSpace(byte b) {

@@ -27,10 +27,21 @@ final class ClientConnection {
 
 	private final ReadBatch reads;
 
-	ClientConnection(Session session, long now, MemcachedCommandHandler handler) {
+	private final OutOfMemoryExit outOfMemoryExit;
+
+	ClientConnection(Session session, long now, MemcachedCommandHandler handler, OutOfMemoryExit outOfMemoryExit) {
 		this.session = session;
 		this.lastCommandAt = now;
 		this.reads = new ReadBatch(handler, session);
+		this.outOfMemoryExit = outOfMemoryExit;
+	}
+
+	/**
+	 * Takes a failure of one of the connection's commands: an {@link OutOfMemoryError} ends the
+	 * process (see {@link OutOfMemoryExit}), anything else is for the caller to answer.
+	 */
+	void failed(Throwable failure) {
+		this.outOfMemoryExit.onFailure(failure);
 	}
 
 	Session session() {

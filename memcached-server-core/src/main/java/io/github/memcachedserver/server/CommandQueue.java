@@ -193,6 +193,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	 */
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		this.connection.failed(cause);
 		if (cause instanceof IOException) {
 			discardAll();
 			ctx.close();

@@ -25,6 +25,7 @@ record HandlerFailure(boolean clientError, String message) {
 
 	static HandlerFailure of(Throwable failure, MemcachedCommand command, ClientConnection connection,
 			HandlerTimeout timeout) {
+		connection.failed(failure);
 		// several reads of one command failing at once (getAll's concurrent gets) arrive together
 		Throwable ex = Exceptions.unwrapMultiple(failure).get(0);
 		if (ex instanceof ClientErrorException) {

@@ -130,6 +130,8 @@ public final class MemcachedServer {
 	/** Values still arriving, on all connections: bounded, so slow clients cannot exhaust the heap. */
 	private final PendingValues pendingValues;
 
+	private final OutOfMemoryExit outOfMemoryExit;
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -153,6 +155,7 @@ public final class MemcachedServer {
 		this.nativeTransport = builder.nativeTransport;
 		this.unixSocketMode = builder.unixSocketMode;
 		this.pendingValues = new PendingValues(builder.maxPendingValueBytes);
+		this.outOfMemoryExit = builder.exitOnOutOfMemory ? OutOfMemoryExit.ENABLED : OutOfMemoryExit.DISABLED;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
@@ -504,7 +507,8 @@ public final class MemcachedServer {
 		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
 				channel.remoteAddress());
 		session.setPrincipal(certificateSubject(channel));
-		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000, this.handler);
+		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000, this.handler,
+				this.outOfMemoryExit);
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
 		ByteBufAllocator allocator = outbound.alloc();

@@ -60,6 +60,8 @@ public final class MemcachedServerBuilder {
 
 	long maxPendingValueBytes = DEFAULT_MAX_PENDING_VALUE_BYTES;
 
+	boolean exitOnOutOfMemory = true;
+
 	MemcachedServerBuilder() {
 	}
 
@@ -314,6 +316,19 @@ public final class MemcachedServerBuilder {
 			throw new IllegalArgumentException("The budget for values still arriving must be positive");
 		}
 		this.maxPendingValueBytes = bytes;
+		return this;
+	}
+
+	/**
+	 * Sets whether an {@link OutOfMemoryError} that reaches the server halts the process (status
+	 * 3, as {@code -XX:+ExitOnOutOfMemoryError}), so that a supervisor restarts it instead of
+	 * leaving a process whose event loops may have died. Default {@code true}; turn it off only
+	 * where something else already ends the process on such an error.
+	 * @param exit whether to halt on an out-of-memory error
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder exitOnOutOfMemory(boolean exit) {
+		this.exitOnOutOfMemory = exit;
 		return this;
 	}
 

@@ -531,15 +531,19 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return this.casCounter.incrementAndGet();
 	}
 
-	/** memcached rewrites a number that fits in place and links a new item otherwise. */
+	/**
+	 * memcached rewrites a number that fits in place and links a new item otherwise, which
+	 * starts unread (not fetched, accessed now). Both take a new chunk here, so that an answer
+	 * still sending the old value keeps it intact.
+	 */
 	private StoredItem rewriteNumber(Key key, StoredItem live, long number, long cas, long now) {
 		byte[] digits = Arithmetic.format(number, live.valueLength());
+		StoredItem rewritten = allocate(key, digits.length, live.flags(), live.expiresAt(), cas, now);
+		rewritten.writeValue(0, digits);
 		if (digits.length > live.valueLength()) {
 			this.totalItems.increment();
+			return rewritten;
 		}
-		// a new chunk all the same, so that an answer still sending the old value keeps it intact
-		StoredItem rewritten = allocate(key, digits.length, live.flags(), 0, cas, now);
-		rewritten.writeValue(0, digits);
 		rewritten.keepStateOf(live);
 		return rewritten;
 	}

@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.github.memcachedserver.testing.ExternalTool;
@@ -31,13 +33,14 @@ import static org.assertj.core.api.Assertions.fail;
  * printed as a case for the differential suite.
  * <p>
  * The grammar (classic text, meta and binary commands over three keys; edge numbers; values
- * with {@code \r\n}, zero bytes, spaces and digits; absolute and past expiry times) leaves out
- * what does not compare: commands with effects on the whole server ({@code flush_all},
- * {@code stats}), flags whose answers depend on the second they run in ({@code t}, {@code l}),
- * short TTLs, and the listed deviations (meta flags of the newest protocol document only,
- * malformed lines, {@code ma} with both {@code N} and {@code q}), which the case files cover.
+ * with {@code \r\n}, zero bytes, spaces and digits; absolute and past expiry times; the meta
+ * flags of the newest protocol document) leaves out what does not compare: commands with effects
+ * on the whole server ({@code flush_all}, {@code stats}), flags whose answers depend on the second
+ * they run in ({@code t}, {@code l}), short TTLs, and malformed lines, which the case files cover.
+ * Every text command is followed by an {@code mn}, so each answer is known by its command: the
+ * listed deviations are accepted by the rules of {@link FuzzDeviations}, command by command.
  * <p>
- * CI runs {@code fuzz.streams} streams (default 150) on each of the seeds {@code fuzz.seeds}
+ * CI runs {@code fuzz.streams} streams (default 1,000) on each of the seeds {@code fuzz.seeds}
  * (default 1,2,3). A longer run:
  * {@code mvn -pl memcached-server-core test -Dtest=DifferentialFuzzTests -Dfuzz.streams=5000}.
  */
@@ -47,13 +50,21 @@ class DifferentialFuzzTests {
 
 	private static final byte[] TEXT_END = "version\r\n".getBytes(StandardCharsets.US_ASCII);
 
+	/** Sent after every text command; its answer separates the answers of two commands. */
+	private static final byte[] MARKER = "mn\r\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final String MARKER_ANSWER = "MN\r\n";
+
+	/** Streams use three keys, {@code a}, {@code b} and {@code c}. */
+	private static final int KEYS = 3;
+
 	/** The opaque of the binary no-op that closes every binary stream. */
 	private static final int BINARY_END_OPAQUE = 0x5eed5eed;
 
 	@TestFactory
 	Stream<DynamicTest> randomStreamsAnswerAsMemcachedDoes() {
 		ExternalTool.require(Files.isExecutable(MEMCACHED), "memcached");
-		int streams = Integer.getInteger("fuzz.streams", 150);
+		int streams = Integer.getInteger("fuzz.streams", 1000);
 		return Arrays.stream(System.getProperty("fuzz.seeds", "1,2,3").split(","))
 			.map(String::trim)
 			.map(Long::parseLong)
@@ -61,14 +72,21 @@ class DifferentialFuzzTests {
 	}
 
 	private static void fuzz(long seed, int streams) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null)) {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
 			Random random = new Random(seed);
 			for (int n = 0; n < streams; n++) {
 				boolean binary = random.nextInt(3) == 0;
 				String prefix = "s" + seed + "_" + n + "_";
 				List<byte[]> commands = new ArrayList<>();
-				for (int i = 1 + random.nextInt(20); i > 0; i--) {
-					commands.add(binary ? binaryCommand(random, prefix) : textCommand(random, prefix));
+				Set<Character> divergedKeys = new HashSet<>();
+				for (int i = 1 + random.nextInt(20); i > 0 && divergedKeys.size() < KEYS; i--) {
+					char k = key(random, divergedKeys);
+					byte[] command = binary ? binaryCommand(random, prefix, k)
+							: textCommand(random, prefix + k, prefix + key(random, divergedKeys));
+					if (!binary && FuzzDeviations.divergesKey(commandLine(command))) {
+						divergedKeys.add(k);
+					}
+					commands.add(command);
 				}
 				long chunking = random.nextLong();
 				String difference = difference(commands, binary, chunking, memcached.port(), ours.port());
@@ -87,16 +105,14 @@ class DifferentialFuzzTests {
 	 */
 	private static void confirmOnFreshServers(long seed, int n, List<byte[]> commands, boolean binary, long chunking,
 			String difference) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null)) {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
 			if (difference(commands, binary, chunking, memcached.port(), ours.port()) == null) {
 				System.out.printf("seed %d stream %d differed once but not on fresh servers:%n%s%n", seed, n,
 						difference);
 				return;
 			}
 			List<byte[]> smallest = shrink(commands, binary, chunking, memcached.port(), ours.port());
-			byte[] printable = concat(smallest.stream()
-				.map((c) -> withFreshKeys(c, "k".getBytes(StandardCharsets.US_ASCII), binary))
-				.toList());
+			byte[] printable = sent(smallest, binary, "k".getBytes(StandardCharsets.US_ASCII));
 			fail("seed %d stream %d differs from memcached:%n%s%nsmallest reproduction as a case:%n"
 					+ "=== fuzz-%d-%d%n> %s%n", seed, n, difference, seed, n, Escapes.encode(printable));
 		}
@@ -129,16 +145,116 @@ class DifferentialFuzzTests {
 	private static String difference(List<byte[]> commands, boolean binary, long chunking, int reference, int target)
 			throws IOException {
 		byte[] fresh = ("r" + Long.toHexString(System.nanoTime())).getBytes(StandardCharsets.US_ASCII);
-		byte[] stream = concat(commands.stream().map((c) -> withFreshKeys(c, fresh, binary)).toList());
+		byte[] stream = sent(commands, binary, fresh);
 		byte[] end = binary ? binaryPacket(0x0a, new byte[0], new byte[0], new byte[0], BINARY_END_OPAQUE, 0) : TEXT_END;
-		byte[] expected = exchange(reference, stream, end, binary, chunking);
 		byte[] actual = exchange(target, stream, end, binary, chunking);
-		byte[] expectedText = ResponseNormalizer.parse(expected, false).text();
-		byte[] actualText = ResponseNormalizer.parse(actual, false).text();
-		if (Arrays.equals(expectedText, actualText)) {
+		byte[] expected = exchange(reference, stream, end, binary, chunking);
+		Answers answers = binary ? binaryAnswers(expected, actual) : textAnswers(commands, expected, actual);
+		if (answers.reference().equals(answers.ours())) {
 			return null;
 		}
-		return "memcached: " + Escapes.encode(expectedText) + "\nours:      " + Escapes.encode(actualText);
+		return "memcached: " + Escapes.encode(expected) + "\nours:      " + Escapes.encode(actual);
+	}
+
+	/** Both servers' answers to a stream, normalised, with the listed deviations accepted. */
+	private record Answers(String reference, String ours) {
+
+		static Answers normalized(String reference, String ours) {
+			return new Answers(FuzzDeviations.withoutNumberPadding(reference),
+					FuzzDeviations.withoutNumberPadding(ours));
+		}
+
+	}
+
+	private static Answers binaryAnswers(byte[] reference, byte[] ours) {
+		List<String> referencePackets = packets(reference);
+		List<String> ourPackets = packets(ours);
+		int same = 0;
+		while (same < Math.min(referencePackets.size(), ourPackets.size())
+				&& referencePackets.get(same).equals(ourPackets.get(same))) {
+			same++;
+		}
+		if (same < referencePackets.size() && FuzzDeviations.isMemcachedLargeNumberDefect(referencePackets.get(same))) {
+			referencePackets = referencePackets.subList(0, same);
+			ourPackets = ourPackets.subList(0, same);
+		}
+		return Answers.normalized(String.join("", referencePackets), String.join("", ourPackets));
+	}
+
+	/** The bytes a stream sends: in text, every command is followed by the marker {@code mn}. */
+	private static byte[] sent(List<byte[]> commands, boolean binary, byte[] fresh) {
+		return concat(commands.stream()
+			.map((c) -> withFreshKeys(c, fresh, binary))
+			.map((c) -> binary ? c : concat(List.of(c, MARKER)))
+			.toList());
+	}
+
+	/** The normaliser's lines, one per binary answer packet. */
+	private static List<String> packets(byte[] answer) {
+		return List.of(FuzzDeviations.withoutNumberPadding(normalized(answer)).split("(?<=\r\n)"));
+	}
+
+	/**
+	 * The text answers: where our answer to a command differs from memcached's only as a listed
+	 * deviation, ours in its place; where memcached's answer is chance, both cut there.
+	 */
+	private static Answers textAnswers(List<byte[]> commands, byte[] reference, byte[] ours) {
+		List<String> referenceAnswers = answers(reference);
+		List<String> ourAnswers = answers(ours);
+		int commandsBoth = Math.min(commands.size(), Math.min(referenceAnswers.size(), ourAnswers.size()) - 1);
+		for (int i = 0; i < commandsBoth; i++) {
+			String command = commandLine(commands.get(i));
+			String referenceAnswer = referenceAnswers.get(i);
+			String ourAnswer = ourAnswers.get(i);
+			if (referenceAnswer.equals(ourAnswer)) {
+				continue;
+			}
+			if (FuzzDeviations.isMemcachedLargeNumberDefect(command, referenceAnswer, ourAnswer)) {
+				referenceAnswers = referenceAnswers.subList(0, i);
+				ourAnswers = ourAnswers.subList(0, i);
+				break;
+			}
+			if (FuzzDeviations.accepts(command, referenceAnswer, ourAnswer)) {
+				// an item only we hold shows our CAS unique; one both hold, memcached's
+				referenceAnswers.set(i, FuzzDeviations.divergesKey(command) ? ourAnswer
+						: FuzzDeviations.withCasOf(ourAnswer, referenceAnswer));
+			}
+		}
+		return Answers.normalized(normalized(String.join(MARKER_ANSWER, referenceAnswers)),
+				normalized(String.join(MARKER_ANSWER, ourAnswers)));
+	}
+
+	/** A text answer cut at the answers to the markers: one piece per command, then the rest. */
+	private static List<String> answers(byte[] answer) {
+		String text = FuzzDeviations.text(answer);
+		List<String> pieces = new ArrayList<>();
+		int start = 0;
+		int line = 0;
+		int eol;
+		while ((eol = text.indexOf("\r\n", line)) >= 0) {
+			if (text.startsWith(MARKER_ANSWER, line)) {
+				pieces.add(text.substring(start, line));
+				start = eol + 2;
+			}
+			line = eol + 2;
+		}
+		pieces.add(text.substring(start));
+		return pieces;
+	}
+
+	private static String normalized(byte[] answer) {
+		return FuzzDeviations.text(ResponseNormalizer.parse(answer, false).text());
+	}
+
+	private static String normalized(String answer) {
+		return normalized(answer.getBytes(StandardCharsets.ISO_8859_1));
+	}
+
+	/** A text command's first line, without its data block. */
+	private static String commandLine(byte[] command) {
+		String text = FuzzDeviations.text(command);
+		int eol = text.indexOf("\r\n");
+		return (eol < 0) ? text : text.substring(0, eol);
 	}
 
 	/** Sends the stream in chunks cut at seeded places, then reads up to the closing answer. */
@@ -215,8 +331,14 @@ class DifferentialFuzzTests {
 	/** Keys are written with this placeholder, replaced by a fresh prefix on every run. */
 	private static final byte[] KEY_MARK = "\u0001".getBytes(StandardCharsets.ISO_8859_1);
 
-	private static String key(Random random, String prefix) {
-		return "\u0001" + prefix + (char) ('a' + random.nextInt(3));
+	/** One of the keys a stream still uses (a key some deviation made differ is used no more). */
+	private static char key(Random random, Set<Character> divergedKeys) {
+		char key;
+		do {
+			key = (char) ('a' + random.nextInt(KEYS));
+		}
+		while (divergedKeys.contains(key));
+		return key;
 	}
 
 	private static final String[] NUMBERS = { "0", "1", "7", "42", "18446744073709551615", "18446744073709551614",
@@ -239,27 +361,26 @@ class DifferentialFuzzTests {
 		return value.toString().getBytes(StandardCharsets.ISO_8859_1);
 	}
 
-	private static byte[] textCommand(Random random, String prefix) {
-		String k = key(random, prefix);
-		String line = switch (random.nextInt(17)) {
+	/** A text command on the key named {@code key}; a multi-key get also asks for {@code other}. */
+	private static byte[] textCommand(Random random, String key, String other) {
+		String k = "\u0001" + key;
+		String line = switch (random.nextInt(16)) {
 			case 0, 1 -> storage(random, "set", k, "");
 			case 2 -> storage(random, "add", k, "");
 			case 3 -> storage(random, "replace", k, "");
 			case 4 -> storage(random, random.nextBoolean() ? "append" : "prepend", k, "");
 			case 5 -> storage(random, "cas", k, " " + NUMBERS[random.nextInt(NUMBERS.length)]);
-			case 6 -> (random.nextBoolean() ? "get " : "gets ") + k + " " + key(random, prefix) + "\r\n";
+			case 6 -> (random.nextBoolean() ? "get " : "gets ") + k + " \u0001" + other + "\r\n";
 			case 7 -> "delete " + k + "\r\n";
 			case 8 -> (random.nextBoolean() ? "incr " : "decr ") + k + " " + NUMBERS[random.nextInt(NUMBERS.length)]
 					+ "\r\n";
 			case 9 -> "touch " + k + " " + EXPTIMES[random.nextInt(EXPTIMES.length)] + "\r\n";
 			case 10 -> (random.nextBoolean() ? "gat " : "gats ") + EXPTIMES[random.nextInt(EXPTIMES.length)] + " " + k
 					+ "\r\n";
-			case 11, 12 -> "mg " + k + flags(random, "vcfhksqOTNu") + "\r\n";
+			case 11, 12 -> "mg " + k + flags(random, "vcfhksqOTNuC") + "\r\n";
 			case 13 -> meta(random, k);
-			case 14 -> "md " + k + flags(random, "qIOk") + "\r\n";
-			// q with N is a listed deviation (1.6.18 answers the counter it created): one or the other
-			case 15 -> "ma " + k + flags(random, random.nextBoolean() ? "NJDMvcOk" : "JDMqvcOk") + "\r\n";
-			default -> "mn\r\n";
+			case 14 -> "md " + k + flags(random, "qIOkx") + "\r\n";
+			default -> "ma " + k + flags(random, "NJDMqvcOk") + "\r\n";
 		};
 		return line.getBytes(StandardCharsets.ISO_8859_1);
 	}
@@ -273,7 +394,7 @@ class DifferentialFuzzTests {
 
 	private static String meta(Random random, String key) {
 		byte[] data = value(random);
-		return "ms " + key + " " + data.length + flags(random, "TFcqIMCOk") + "\r\n"
+		return "ms " + key + " " + data.length + flags(random, "TFcqIMCOksNE") + "\r\n"
 				+ new String(data, StandardCharsets.ISO_8859_1) + "\r\n";
 	}
 
@@ -288,6 +409,7 @@ class DifferentialFuzzTests {
 			switch (flag) {
 				case 'T', 'N' -> flags.append(EXPTIMES[random.nextInt(EXPTIMES.length)]);
 				case 'J', 'D' -> flags.append(NUMBERS[random.nextInt(NUMBERS.length)]);
+				case 'E' -> flags.append(1 + random.nextInt(1000));
 				case 'F' -> flags.append(random.nextInt(70000));
 				case 'C' -> flags.append(NUMBERS[random.nextInt(3)]);
 				case 'O' -> flags.append("op").append(random.nextInt(100));
@@ -299,8 +421,8 @@ class DifferentialFuzzTests {
 		return flags.toString();
 	}
 
-	private static byte[] binaryCommand(Random random, String prefix) {
-		byte[] k = key(random, prefix).getBytes(StandardCharsets.ISO_8859_1);
+	private static byte[] binaryCommand(Random random, String prefix, char key) {
+		byte[] k = ("\u0001" + prefix + key).getBytes(StandardCharsets.ISO_8859_1);
 		ByteBuffer extras;
 		int opaque = random.nextInt(1000);
 		long cas = (random.nextInt(5) == 0) ? 1 + random.nextInt(3) : 0;

@@ -1,10 +1,13 @@
 package io.github.memcachedserver.conformance;
 
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.server.MemcachedServerBuilder;
 
 /**
- * Our server with its defaults (built-in store, 1 MiB items), as the suite's subject.
+ * Our server with its defaults (1 MiB items), on the built-in store or another handler, as the
+ * suite's subject.
  */
 final class OurServer implements TargetServer {
 
@@ -17,9 +20,14 @@ final class OurServer implements TargetServer {
 	/**
 	 * Starts our server.
 	 * @param login the one user who may log in, or {@code null} for a server without logins
+	 * @param handler the handler, or {@code null} for the built-in store
 	 */
-	static OurServer start(Login login) {
-		MemcachedServer server = MemcachedServer.builder()
+	static OurServer start(Login login, MemcachedCommandHandler handler) {
+		MemcachedServerBuilder builder = MemcachedServer.builder();
+		if (handler != null) {
+			builder.handler(handler);
+		}
+		MemcachedServer server = builder
 			.listen(ListenAddress.parse("127.0.0.1:0"))
 			.authenticator((login != null) ? login.authenticator() : null)
 			.build();

@@ -5,7 +5,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,15 +43,17 @@ class HashFloodIntegrationTests {
 	void collidingKeysDoNotSlowDownOtherClients() throws Exception {
 		try (Socket bystander = new Socket("127.0.0.1", this.server.port())) {
 			bystander.setSoTimeout(10_000);
-			long idle = p99(bystander);
+			List<Long> idle = roundTrips(bystander, 100);
 			CompletableFuture<Void> flood = CompletableFuture.runAsync(this::flood);
-			long flooded = 0;
+			List<Long> flooded = new ArrayList<>();
 			while (!flood.isDone()) {
-				flooded = Math.max(flooded, p99(bystander));
+				flooded.addAll(roundTrips(bystander, 100));
 			}
 			flood.get(60, TimeUnit.SECONDS);
-			// before keyed hashing: p50 ~95 ms and p99 over 200 ms; a floor keeps a busy CI machine from failing it
-			assertThat(Duration.ofNanos(flooded)).isLessThan(Duration.ofNanos(Math.max(10 * idle, 50_000_000L)));
+			// before keyed hashing: p50 ~95 ms and p99 over 200 ms. The median tells the two apart on
+			// any machine; the tail of a busy one (a collection, other processes) would not
+			assertThat(Duration.ofNanos(percentile(flooded, 0.5)))
+				.isLessThan(Duration.ofNanos(Math.max(10 * percentile(idle, 0.5), 20_000_000L)));
 		}
 	}
 
@@ -85,18 +88,22 @@ class HashFloodIntegrationTests {
 		return key.toString();
 	}
 
-	/** The 99th percentile of 100 round trips of a get of an unrelated key. */
-	private static long p99(Socket socket) throws Exception {
-		long[] times = new long[100];
-		for (int i = 0; i < times.length; i++) {
+	/** The times of round trips of a get of an unrelated key, in nanoseconds. */
+	private static List<Long> roundTrips(Socket socket, int count) throws Exception {
+		List<Long> times = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
 			long started = System.nanoTime();
 			socket.getOutputStream().write("get unrelated\r\n".getBytes(StandardCharsets.US_ASCII));
 			socket.getOutputStream().flush();
 			readUntilEnd(socket.getInputStream());
-			times[i] = System.nanoTime() - started;
+			times.add(System.nanoTime() - started);
 		}
-		Arrays.sort(times);
-		return times[98];
+		return times;
+	}
+
+	private static long percentile(List<Long> times, double fraction) {
+		List<Long> sorted = times.stream().sorted().toList();
+		return sorted.get((int) Math.ceil(sorted.size() * fraction) - 1);
 	}
 
 	private static void readUntilEnd(InputStream in) throws Exception {

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommandQueueTests {
 
 	private final ClientConnection connection = new ClientConnection(
-			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0, new ConcurrentMapMemcachedStore());
+			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0, new ConcurrentMapMemcachedStore(),
+			OutOfMemoryExit.DISABLED);
 
 	/** The commands started, in the order they started. */
 	private final List<String> startedCommands = new ArrayList<>();

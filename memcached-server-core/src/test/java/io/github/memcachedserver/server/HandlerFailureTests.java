@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HandlerFailureTests {
 
 	private final ClientConnection connection = new ClientConnection(
-			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0, new ConcurrentMapMemcachedStore());
+			new Session(1, new InetSocketAddress(0), new InetSocketAddress(0)), 0, new ConcurrentMapMemcachedStore(),
+			OutOfMemoryExit.DISABLED);
 
 	private final HandlerTimeout timeout = new HandlerTimeout(Duration.ofSeconds(1));
 

@@ -49,6 +49,21 @@ final class TextProtocolClient implements AutoCloseable {
 		}
 	}
 
+	/** Sends many one-line commands in one write and returns their status lines. */
+	List<String> sendPipelined(String commands, int count) throws IOException {
+		this.out.write(commands.getBytes(StandardCharsets.UTF_8));
+		this.out.flush();
+		List<String> lines = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			String line = this.reader.readLine();
+			if (line == null) {
+				throw new IOException("connection closed by the server after " + lines);
+			}
+			lines.add(line);
+		}
+		return lines;
+	}
+
 	String storage(String command, String key, String value) throws IOException {
 		byte[] data = value.getBytes(StandardCharsets.UTF_8);
 		return send(command + " " + key + " 0 0 " + data.length + "\r\n" + value + "\r\n").get(0);

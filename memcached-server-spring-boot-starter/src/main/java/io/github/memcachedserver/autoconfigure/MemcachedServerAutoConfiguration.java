@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -48,12 +49,15 @@ public final class MemcachedServerAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(MemcachedServerAutoConfiguration.class);
 
-	static final String STORE_BEAN_NAME = "memcachedStore";
+	/** The name of the store bean, whichever store it is. */
+	public static final String STORE_BEAN_NAME = "memcachedStore";
 
-	static final String BLOCKING_SCHEDULER_BEAN_NAME = "memcachedBlockingScheduler";
+	/** The name of the scheduler that blocking handlers run on. */
+	public static final String BLOCKING_SCHEDULER_BEAN_NAME = "memcachedBlockingScheduler";
 
 	@Bean(STORE_BEAN_NAME)
 	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "memcached.server.store.type", havingValue = "built-in", matchIfMissing = true)
 	ConcurrentMapMemcachedStore memcachedStore(MemcachedServerProperties properties) {
 		MemcachedPropertiesValidator.validate(properties);
 		return ConcurrentMapMemcachedStore.builder()
@@ -64,9 +68,17 @@ public final class MemcachedServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MemcachedHandlerRegistry memcachedHandlerRegistry(ListableBeanFactory beanFactory, ConcurrentMapMemcachedStore store,
+	MemcachedHandlerRegistry memcachedHandlerRegistry(ListableBeanFactory beanFactory,
+			ObjectProvider<ConcurrentMapMemcachedStore> store, MemcachedServerProperties properties,
 			@Qualifier(BLOCKING_SCHEDULER_BEAN_NAME) Scheduler blockingScheduler) {
-		return MemcachedHandlerRegistry.from(beanFactory, store, STORE_BEAN_NAME, blockingScheduler);
+		ConcurrentMapMemcachedStore builtIn = store.getIfAvailable();
+		if (builtIn == null) {
+			// another store type was chosen, and its auto-configuration did not apply
+			throw new InvalidConfigurationPropertyValueException("memcached.server.store.type",
+					properties.getStore().getType(),
+					"this store needs memcached-server-hazelcast and spring-boot-hazelcast on the classpath");
+		}
+		return MemcachedHandlerRegistry.from(beanFactory, builtIn, STORE_BEAN_NAME, blockingScheduler);
 	}
 
 	/**
@@ -104,6 +116,7 @@ public final class MemcachedServerAutoConfiguration {
 			.nativeTransport(properties.isNativeTransport())
 			.unixSocketMode(MemcachedPropertiesValidator.unixSocketMode(properties.getUnixSocketMode()))
 			.maxPendingValueBytes(properties.getMaxPendingValues().toBytes())
+			.exitOnOutOfMemory(properties.isExitOnOutOfMemory())
 			.maxItemSize((int) properties.getMaxItemSize().toBytes())
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))

@@ -114,6 +114,13 @@ public class MemcachedServerProperties {
 	private DataSize maxPendingValues = DataSize.ofMegabytes(64);
 
 	/**
+	 * Whether an OutOfMemoryError that reaches the server halts the process (status 3, as
+	 * -XX:+ExitOnOutOfMemoryError), so a supervisor restarts it instead of it living on with dead
+	 * event loops.
+	 */
+	private boolean exitOnOutOfMemory = true;
+
+	/**
 	 * Built-in store settings.
 	 */
 	private final Store store = new Store();
@@ -253,6 +260,14 @@ public class MemcachedServerProperties {
 		this.maxPendingValues = maxPendingValues;
 	}
 
+	public boolean isExitOnOutOfMemory() {
+		return this.exitOnOutOfMemory;
+	}
+
+	public void setExitOnOutOfMemory(boolean exitOnOutOfMemory) {
+		this.exitOnOutOfMemory = exitOnOutOfMemory;
+	}
+
 	public String getUnixSocketMode() {
 		return this.unixSocketMode;
 	}
@@ -314,10 +329,25 @@ public class MemcachedServerProperties {
 	public static class Store {
 
 		/**
+		 * Where items live: "built-in" (this JVM) or "hazelcast" (a Hazelcast map every
+		 * instance of the application shares; needs memcached-server-hazelcast).
+		 */
+		private StoreType type = StoreType.BUILT_IN;
+
+		/**
 		 * Memory limit for items; items not used recently (CLOCK) are evicted beyond it
-		 * (memcached's -m).
+		 * (memcached's -m). With the Hazelcast store, the heap the item map may take on each
+		 * member, backups included, in whole megabytes (least recently used evicted beyond).
 		 */
 		private DataSize memoryLimit = DataSize.ofMegabytes(64);
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
 
 		public DataSize getMemoryLimit() {
 			return this.memoryLimit;
@@ -326,6 +356,19 @@ public class MemcachedServerProperties {
 		public void setMemoryLimit(DataSize memoryLimit) {
 			this.memoryLimit = memoryLimit;
 		}
+
+	}
+
+	/**
+	 * Where the items of keys no handler claims live.
+	 */
+	public enum StoreType {
+
+		/** The built-in store, in this JVM. */
+		BUILT_IN,
+
+		/** A Hazelcast map that every instance of the application shares. */
+		HAZELCAST
 
 	}
 
