@@ -84,7 +84,15 @@ final class ItemTable {
 					break;
 				}
 			}
-			long next = remapping.applyAsLong(current);
+			// the function may allocate, and so evict from this segment: never the item it changes
+			segment.changing = current;
+			long next;
+			try {
+				next = remapping.applyAsLong(current);
+			}
+			finally {
+				segment.changing = 0;
+			}
 			if (next == current) {
 				return current;
 			}
@@ -114,8 +122,9 @@ final class ItemTable {
 	}
 
 	/**
-	 * Removes an item if the judge says so, unless its segment is locked: by another thread
-	 * (the allocator that asks must not wait) or by this one (an update is under way there).
+	 * Removes an item if the judge says so, unless its segment is locked by another thread
+	 * (the allocator that asks must not wait) or the item is the one this thread is changing
+	 * (its update allocates memory, and memory evicts).
 	 * @param address an item's address, maybe no longer (or not yet) in the table
 	 * @param hash the hash the item's memory records, maybe garbage if it is not in the table
 	 * @param judge tells whether the item goes; runs under the segment's lock
@@ -124,7 +133,8 @@ final class ItemTable {
 	boolean removeIfUnlocked(long address, int hash, LongPredicate judge) {
 		int spread = spread(hash);
 		Segment segment = segmentFor(spread);
-		if (segment.isHeldByCurrentThread() || !segment.tryLock()) {
+		// the lock is reentrant: this thread, inside an update of the segment, gets it at once
+		if ((segment.isHeldByCurrentThread() && address == segment.changing) || !segment.tryLock()) {
 			return false;
 		}
 		try {
@@ -226,6 +236,9 @@ final class ItemTable {
 		int occupied;
 
 		int reclaimHand;
+
+		/** The address {@link ItemTable#compute} is changing, 0 for none. */
+		long changing;
 
 		/** Rehashes the items into a new array with room to grow, leaving the tombstones behind. */
 		void resize(SlabMemory memory) {

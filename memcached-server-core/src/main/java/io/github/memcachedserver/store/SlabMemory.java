@@ -284,30 +284,32 @@ final class SlabMemory {
 			return false;
 		}
 		try {
-			if (victim.pageCount == 0) {
-				return false;
-			}
-			int number = victim.pageNumbers[victim.handPage];
-			ByteBuffer page = this.pages[number];
-			if (page.capacity() < needy.chunkSize) {
-				return false;
-			}
-			for (int offset = 0; offset + victim.chunkSize <= page.capacity(); offset += victim.chunkSize) {
-				long address = address(number, offset);
-				if ((int) INT.getVolatile(page, offset + REFERENCES) > 0 && !evictor.evict(address, true)) {
-					// an answer in flight still reads it, or its key is being changed: try again later
-					victim.advanceHandToNextPage();
-					return false;
+			// from the hand on, the first page whose items can all go
+			for (int tried = 0; tried < victim.pageCount; tried++, victim.advanceHandToNextPage()) {
+				int number = victim.pageNumbers[victim.handPage];
+				ByteBuffer page = this.pages[number];
+				if (page.capacity() >= needy.chunkSize && evictAll(victim, number, page, evictor)) {
+					victim.removePage(number, page);
+					this.owners[number] = needy;
+					needy.addPage(number, page);
+					return true;
 				}
 			}
-			victim.removePage(number, page);
-			this.owners[number] = needy;
-			needy.addPage(number, page);
-			return true;
+			return false;
 		}
 		finally {
 			victim.lock.unlock();
 		}
+	}
+
+	/** Evicts every item of a page; false if one cannot go (an answer in flight reads it, or it is being changed). */
+	private static boolean evictAll(SizeClass owner, int number, ByteBuffer page, Evictor evictor) {
+		for (int offset = 0; offset + owner.chunkSize <= page.capacity(); offset += owner.chunkSize) {
+			if ((int) INT.getVolatile(page, offset + REFERENCES) > 0 && !evictor.evict(address(number, offset), true)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static long address(int pageNumber, int offset) {

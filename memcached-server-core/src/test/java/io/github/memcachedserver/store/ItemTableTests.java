@@ -3,6 +3,7 @@ package io.github.memcachedserver.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,17 +56,58 @@ class ItemTableTests {
 	}
 
 	@Test
-	void theEvictionClockNeverWaitsForALockedSegment() throws Exception {
-		StoredItem item = put(1, "a");
+	void anUpdateMayEvictAnythingButTheItemItChanges() {
+		StoredItem changed = put(1, "a");
+		List<StoredItem> others = new ArrayList<>();
+		for (int i = 2; i < 200; i++) {
+			others.add(put(i, "b"));
+		}
 		Key key = key(1);
-		AtomicBoolean removedWhileLocked = new AtomicBoolean(true);
+		List<Boolean> removed = new ArrayList<>();
 		this.table.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
-			// the same thread holds the lock: an update is under way in this segment
-			removedWhileLocked.set(this.table.removeIfUnlocked(item.address, key.hashCode(), (address) -> true));
+			// allocating inside an update evicts, in this segment too (its lock is this thread's)
+			removed.add(this.table.removeIfUnlocked(changed.address, key.hashCode(), (address) -> true));
+			for (StoredItem other : others) {
+				removed.add(this.table.removeIfUnlocked(other.address, other.hash(), (address) -> true));
+			}
 			return current;
 		});
-		assertThat(removedWhileLocked).isFalse();
+		assertThat(removed.get(0)).isFalse();
+		assertThat(removed.subList(1, removed.size())).containsOnly(true);
 		assertThat(get(1)).isNotNull();
+		assertThat(this.table.size()).isOne();
+	}
+
+	@Test
+	void theEvictionClockNeverWaitsForASegmentAnotherThreadHolds() throws Exception {
+		StoredItem item = put(1, "a");
+		Key key = key(1);
+		CountDownLatch locked = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(1);
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			pool.submit(() -> this.table.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
+				locked.countDown();
+				await(done);
+				return current;
+			}));
+			locked.await();
+			assertThat(this.table.removeIfUnlocked(item.address, key.hashCode(), (address) -> true)).isFalse();
+		}
+		finally {
+			done.countDown();
+			pool.shutdown();
+		}
+		assertThat(get(1)).isNotNull();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
