@@ -50,6 +50,9 @@ import java.util.Locale;
  * java bench/LoadGen.java --port 11211 --fill 1000000 --key-size 32 --value-size 100
  * </pre>
  *
+ * <p>{@code --key-size N} makes the load keys exactly N bytes ({@code lg:key:} and zero-padded
+ * digits) instead of 14; {@code --keys 1000000 --key-size 32} is the million-item workload (f).
+ *
  * <p>{@code --fill N} only stores N distinct keys of exactly {@code --key-size} bytes (text
  * {@code set}, pipelined in batches of 1,000, every {@code STORED} checked), then reads back a
  * sample of 10,000 of them and checks each value; it is used to measure memory per item.
@@ -74,7 +77,8 @@ public final class LoadGen {
 	static boolean meta = false;
 	static double rate = 0; // > 0: open loop at this total rate (ops/s)
 	static int fill = 0; // > 0: only store this many keys (memory measurement)
-	static int keySize = 32; // key length in --fill mode
+	static int keySize = 32; // key length in --fill mode, and in load mode when --key-size is given
+	static boolean keySizeGiven = false;
 
 	// ----- precomputed protocol bytes, indexed by key -----
 	static byte[][] getReq;
@@ -507,6 +511,10 @@ public final class LoadGen {
 	}
 
 	static String keyName(int k) {
+		if (keySizeGiven) {
+			String digits = Integer.toString(k);
+			return "lg:key:" + "0".repeat(Math.max(0, keySize - 7 - digits.length())) + digits;
+		}
 		return String.format(Locale.ROOT, "lg:key:%07d", k);
 	}
 
@@ -708,6 +716,7 @@ public final class LoadGen {
 		long p50 = percentileUs(0.50, ops);
 		long p99 = percentileUs(0.99, ops);
 		long p999 = percentileUs(0.999, ops);
+		long max = percentileUs(1.0, ops);
 		System.out.printf(Locale.ROOT,
 				"target %s:%d protocol=%s conns=%d depth=%d mode=%s keys=%d value=%dB get=%.0f%% warmup=%.1fs measured=%.1fs%n",
 				host, port, meta ? "meta" : "text", conns, depth,
@@ -715,8 +724,8 @@ public final class LoadGen {
 				keyCount, valueSize, getRatio * 100, warmupSec, durationSec);
 		System.out.printf(Locale.ROOT, "measured: %d ops (%d get, %d set) = %.0f ops/s%n", ops, mGets, mSets,
 				opsPerSec);
-		System.out.printf(Locale.ROOT, "latency (%s -> full reply, us): p50=%d p99=%d p99.9=%d%n",
-				rate > 0 ? "intended send time" : "send", p50, p99, p999);
+		System.out.printf(Locale.ROOT, "latency (%s -> full reply, us): p50=%d p99=%d p99.9=%d max=%d%n",
+				rate > 0 ? "intended send time" : "send", p50, p99, p999, max);
 		if (rate > 0) {
 			System.out.printf(Locale.ROOT, "scheduler lag (client lateness, us): p50=%d p99=%d p99.9=%d max=%d%n",
 					lagPercentileUs(0.5), lagPercentileUs(0.99), lagPercentileUs(0.999), lagMaxUs);
@@ -727,8 +736,9 @@ public final class LoadGen {
 				"client: %.2f requests per write(), %.2f replies per read(), loop thread CPU %.0f%% of the measured window%n",
 				requestsWritten / (double) Math.max(1, writeCalls), totalOps / (double) Math.max(1, readCalls),
 				clientCpuPct);
-		System.out.printf(Locale.ROOT, "RESULT ops_per_sec=%.0f p50_us=%d p99_us=%d errors=%d p999_us=%d client_cpu=%.0f%n",
-				opsPerSec, p50, p99, totalErrors, p999, clientCpuPct);
+		System.out.printf(Locale.ROOT,
+				"RESULT ops_per_sec=%.0f p50_us=%d p99_us=%d errors=%d p999_us=%d client_cpu=%.0f max_us=%d%n", opsPerSec,
+				p50, p99, totalErrors, p999, clientCpuPct, max);
 		if (totalErrors > 0) {
 			System.exit(2);
 		}
@@ -762,7 +772,10 @@ public final class LoadGen {
 				case "--seed" -> seed = Long.parseLong(v);
 				case "--rate" -> rate = Double.parseDouble(v);
 				case "--fill" -> fill = Integer.parseInt(v);
-				case "--key-size" -> keySize = Integer.parseInt(v);
+				case "--key-size" -> {
+					keySize = Integer.parseInt(v);
+					keySizeGiven = true;
+				}
 				case "--mode" -> batchMode = switch (v) {
 					case "window" -> false;
 					case "batch" -> true;

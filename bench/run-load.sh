@@ -18,6 +18,10 @@
 #   d_open1000   (d)  1,000 connections, open loop at D_RATE ops/s in total, latency from the
 #                     intended send time (ratio = p99 ours/memcached, not ops/s)
 #   e_100k       (e)  100 KiB values (E_KEYS keys), 1 in flight
+#   f_1m_open    (f)  F_KEYS (1,000,000) live items (32-byte keys, 100 B values, all stored before each
+#                     round), D_CONNS connections, open loop at D_RATE ops/s, 90% get / 10% set
+#   f_1m_after_ce     the same, named apart: put it after c_set90_1k e_100k to measure the same
+#                     servers once replaced large values have left their garbage
 #   a_memaslap        (a) with memcaslap (unverified; cross-check only)
 #   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: LoadGen speaks text only)
 # Steps that are not load rounds (add them to WORKLOADS):
@@ -46,6 +50,7 @@ MEM_MB="${MEM_MB:-1024}"    # -m for both servers: large enough that no workload
 D_RATE="${D_RATE:-20000}"   # (d) total ops/s over 1,000 connections
 D_CONNS="${D_CONNS:-1000}"
 E_KEYS="${E_KEYS:-500}"     # (e) 500 x 100 KiB = 50 MB
+F_KEYS="${F_KEYS:-1000000}" # (f) live items
 MEM_ITEMS="${MEM_ITEMS:-1000000}"
 JFR_SECS="${JFR_SECS:-20}"
 # JVM flags for ours (besides -cp); default JVM settings otherwise
@@ -55,7 +60,8 @@ mkdir -p "$OUT_DIR" "$(dirname "$CP_FILE")"
 
 # ---------------------------------------------------------------- build (ours + loadgen)
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-	(cd "$REPO" && mvn -B -q -pl memcached-server-core,memcached-server-benchmarks -am install -DskipTests)
+	# package, not install: the local repository is shared
+	(cd "$REPO" && mvn -B -q -pl memcached-server-core package -DskipTests)
 	# runtime scope only: no test jars, so no slf4j binding -> silent logging
 	(cd "$REPO" && mvn -B -q -pl memcached-server-core dependency:build-classpath \
 		-DincludeScope=runtime -Dmdep.outputFile="$CP_FILE")
@@ -126,7 +132,7 @@ cat "$OUT_DIR/env.txt"
 
 # ---------------------------------------------------------------- one round
 RESULTS="$OUT_DIR/results.tsv"
-printf 'workload\tserver\tround\tops_per_sec\tp50_us\tp99_us\terrors\tserver_cpu_pct\tother_cpu_on_server_core_pct\tloadavg_before\tp999_us\tclient_cpu_pct\n' > "$RESULTS"
+printf 'workload\tserver\tround\tops_per_sec\tp50_us\tp99_us\terrors\tserver_cpu_pct\tother_cpu_on_server_core_pct\tloadavg_before\tp999_us\tclient_cpu_pct\tmax_us\n' > "$RESULTS"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -165,7 +171,7 @@ run_round() {
 	local wl=$1 srv=$2 round=$3 port pid
 	if [[ $srv == ours ]]; then port=$OURS_PORT; pid=$OURS_PID; else port=$MC_PORT; pid=$MC_PID; fi
 	local log="$OUT_DIR/$wl-$srv-$round.log"
-	local load ops p50 p99 p999=- ccpu=- errs rc=0 sampler cpu other
+	local load ops p50 p99 p999=- ccpu=- max=- errs rc=0 sampler cpu other
 	local window=$((SECS > 6 ? SECS - 4 : 2))
 	quiet_gate
 	load=$(cut -d' ' -f1 /proc/loadavg)
@@ -192,18 +198,19 @@ run_round() {
 		c_set90_1k) args+=(--conns "$CONNS" --depth 1 --get-ratio 0.1 --value-size 1024) ;;
 		d_open1000) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE") ;;
 		e_100k) args+=(--conns "$CONNS" --depth 1 --value-size 102400 --keys "$E_KEYS") ;;
+		f_1m_open | f_1m_after_ce) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE" --keys "$F_KEYS" --key-size 32) ;;
 		*) echo "unknown workload $wl" >&2; exit 1 ;;
 		esac
 		sample_cpu "$pid" $((LG_WARMUP + 2)) "$window" "$log.cpu" &
 		sampler=$!
 		taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen "${args[@]}" > "$log" 2>&1 || rc=$?
-		read -r ops p50 p99 errs p999 ccpu < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\) p999_us=\([0-9]*\) client_cpu=\([-0-9]*\).*/\1 \2 \3 \4 \5 \6/p' "$log") || true
+		read -r ops p50 p99 errs p999 ccpu max < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\) p999_us=\([0-9]*\) client_cpu=\([-0-9]*\) max_us=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' "$log") || true
 		;;
 	esac
 	wait "$sampler" || true
 	read -r cpu other < <(cat "$log.cpu" 2>/dev/null || echo '? ?') || true
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
-		"${errs:-?}" "$cpu" "$other" "$load" "${p999:--}" "${ccpu:--}" >> "$RESULTS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
+		"${errs:-?}" "$cpu" "$other" "$load" "${p999:--}" "${ccpu:--}" "${max:--}" >> "$RESULTS"
 	printf '%-11s %-9s %-6s ops/s=%-8s p50=%-8s p99=%-6s p999=%-7s errors=%-10s server_cpu=%s%% other_on_core=%s%% client_cpu=%s%% (rc=%s)\n' \
 		"$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" "${p999:--}" "${errs:-?}" "$cpu" "$other" "${ccpu:--}" "$rc"
 }
@@ -364,8 +371,8 @@ def med(wl, srv, col):
     return statistics.median(vals) if vals else None
 def fmt(v):
     return "-" if v is None else f"{v:,.0f}"
-print("| workload | server | ops/s (median) | p50 us | p99 us | p99.9 us | server CPU % | other CPU % on server core | client loop CPU % | ops/s per round | p99 us per round | errors per round |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| workload | server | ops/s (median) | p50 us | p99 us | p99.9 us | max us | server CPU % | other CPU % on server core | client loop CPU % | ops/s per round | p99 us per round | errors per round |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for wl in dict.fromkeys(r["workload"] for r in rows):
     for srv in ("ours", "memcached"):
         rs = [r for r in rows if r["workload"] == wl and r["server"] == srv]
@@ -373,19 +380,21 @@ for wl in dict.fromkeys(r["workload"] for r in rows):
         if rs and rs[0]["p50_us"].startswith("avg"):
             p50 = "avg " + p50
         print(f"| {wl} | {srv} | {fmt(med(wl, srv, 'ops_per_sec'))} | {p50} | "
-              f"{fmt(med(wl, srv, 'p99_us'))} | {fmt(med(wl, srv, 'p999_us'))} | {fmt(med(wl, srv, 'server_cpu_pct'))} | "
+              f"{fmt(med(wl, srv, 'p99_us'))} | {fmt(med(wl, srv, 'p999_us'))} | {fmt(med(wl, srv, 'max_us'))} | {fmt(med(wl, srv, 'server_cpu_pct'))} | "
               f"{fmt(med(wl, srv, 'other_cpu_on_server_core_pct'))} | {fmt(med(wl, srv, 'client_cpu_pct'))} | "
               f"{', '.join(r['ops_per_sec'] for r in rs)} | {', '.join(r['p99_us'] for r in rs)} | "
               f"{', '.join(r['errors'] for r in rs)} |")
-    if wl.startswith("d_"):
-        # fixed rate: the figure of merit is tail latency, ratio of the p99 medians
-        o, m = med(wl, "ours", "p99_us"), med(wl, "memcached", "p99_us")
-        if o and m:
-            print(f"| {wl} | **p99 ratio ours/memcached** | | | **{o / m:.2f}** | | | | | | | |")
+    if wl.startswith("d_") or wl.startswith("f_"):
+        # fixed rate: the figure of merit is tail latency, ratios of the p99, p99.9 and max medians
+        ratios = []
+        for col in ("p99_us", "p999_us", "max_us"):
+            o, m = med(wl, "ours", col), med(wl, "memcached", col)
+            ratios.append(f"**{o / m:.2f}**" if o and m else "-")
+        print(f"| {wl} | **tail ratios ours/memcached** | | | {' | '.join(ratios)} | | | | | | |")
         continue
     o, m = med(wl, "ours", "ops_per_sec"), med(wl, "memcached", "ops_per_sec")
     if o and m:
-        print(f"| {wl} | **ratio ours/memcached** | **{o / m:.2f}** | | | | | | | | | |")
+        print(f"| {wl} | **ratio ours/memcached** | **{o / m:.2f}** | | | | | | | | | | |")
 EOF
 cat "$OUT_DIR/summary.md"
 echo "raw logs: $OUT_DIR"

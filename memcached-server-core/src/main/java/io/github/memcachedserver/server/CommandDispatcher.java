@@ -1,6 +1,7 @@
 package io.github.memcachedserver.server;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.LendingStore;
+import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.github.memcachedserver.observation.MemcachedProtocol;
@@ -203,6 +206,16 @@ final class CommandDispatcher {
 			CommandOutcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
+		if (!command.touch() && this.handler instanceof LendingStore store) {
+			// the built-in store lends the value's memory: the answer sends it without a copy
+			return Mono.fromSupplier(() -> {
+				LentItem hit = store.lend(key);
+				outcome.hits += (hit != null) ? 1 : 0;
+				outcome.misses += (hit != null) ? 0 : 1;
+				countRead(false, hit != null);
+				return (hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end();
+			});
+		}
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
 				: connection.reads().get(key, outcome.observation());
 		return this.handlerTimeout.answer(item, (hit) -> {
@@ -228,6 +241,9 @@ final class CommandDispatcher {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
 		Set<Key> distinct = new LinkedHashSet<>(keys);
+		if (!command.touch() && this.handler instanceof LendingStore store) {
+			return lendAll(store, command, distinct, allocator, outcome);
+		}
 		Mono<Map<Key, Item>> items = command.touch() ? Flux.fromIterable(distinct)
 			.flatMap((key) -> this.handler.getAndTouch(session, key, command.exptime()).map((item) -> Map.entry(key, item)),
 					distinct.size())
@@ -244,6 +260,38 @@ final class CommandDispatcher {
 				.map((key) -> TextResponses.valueBlock(allocator, key, found.get(key), command.withCas()))
 				.concatWith(Mono.fromSupplier(() -> outcome.finished(TextResponses.end())));
 		});
+	}
+
+	/**
+	 * A multi-key {@code get} from the built-in store: every key is read at once, its value
+	 * lent; each block is made when the queue asks for it, and the values not written (the
+	 * connection closed meanwhile) are given back.
+	 */
+	private Flux<ByteBuf> lendAll(LendingStore store, RetrievalCommand command, Set<Key> distinct,
+			ByteBufAllocator allocator, CommandOutcome outcome) {
+		return Flux.using(() -> {
+			Map<Key, LentItem> found = new HashMap<>();
+			for (Key key : distinct) {
+				LentItem item = store.lend(key);
+				if (item != null) {
+					found.put(key, item);
+				}
+			}
+			return found;
+		}, (found) -> {
+			for (Key key : command.keys()) {
+				boolean hit = found.containsKey(key);
+				outcome.hits += hit ? 1 : 0;
+				outcome.misses += hit ? 0 : 1;
+				countRead(false, hit);
+			}
+			// a key asked twice is sent twice: each block takes a reference of its own
+			return Flux.fromIterable(command.keys()).filter(found::containsKey).map((key) -> {
+				LentItem item = found.get(key);
+				LentItem block = new LentItem(item.value().retainedDuplicate(), item.flags(), item.cas());
+				return TextResponses.valueBlock(allocator, key, block, command.withCas());
+			}).concatWith(Mono.fromSupplier(() -> outcome.finished(TextResponses.end())));
+		}, (found) -> found.values().forEach((item) -> item.value().release()));
 	}
 
 	private void countRead(boolean touch, boolean hit) {

@@ -16,10 +16,13 @@ import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MetaExpiry;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.handler.StoreStatistics;
+import io.github.memcachedserver.internal.LendingStore;
+import io.github.memcachedserver.internal.LentItem;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -28,17 +31,20 @@ import reactor.core.publisher.Mono;
  * application brings no handler of its own (the Perl original's
  * {@code Memcached::Server::Default}).
  * <p>
- * Reads take no lock. Every read-modify-write runs atomically under the table's lock for
- * its key, so concurrent {@code cas}, {@code incr} and {@code append} on one key are exact.
- * Items expire by memcached's rules, lazily when read and as a reclaim hand sweeping the
- * table meets them. Memory is counted as memcached counts it ({@link ItemSize}); past the
- * limit the least recently used items go first, approximated by the CLOCK algorithm (a
- * hand sweeps the table and evicts items not read since it last passed), which keeps
- * reads lock-free and costs nothing per item.
+ * Items live outside the Java heap, in slab pages of direct memory ({@link SlabMemory}),
+ * indexed by a table of primitive slots ({@link ItemTable}), so a store of millions of items
+ * gives the garbage collector nothing to scan or copy. Every command runs atomically under
+ * the table's lock for its key, so concurrent {@code cas}, {@code incr} and {@code append}
+ * on one key are exact. Items expire by memcached's rules, lazily when read and as a
+ * reclaim hand sweeping the table meets them. The memory limit bounds the pages; a size
+ * class that needs room and may take no new page evicts its least recently used items,
+ * approximated by the CLOCK algorithm (a hand sweeps the class's chunks and evicts items
+ * not read since it last passed). The {@code bytes} statistic counts items as memcached
+ * counts them ({@link ItemSize}).
  *
  * @since 0.1.0
  */
-public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics {
+public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics, LendingStore {
 
 	/** memcached's default memory limit ({@code -m 64}). */
 	public static final long DEFAULT_MEMORY_LIMIT = 64L * 1024 * 1024;
@@ -48,9 +54,11 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private static final String TOO_LARGE = "object too large for cache";
 
-	private static final byte[] EMPTY = new byte[0];
+	private static final String OUT_OF_MEMORY = "out of memory storing object";
 
-	private final ItemTable items = new ItemTable();
+	private final SlabMemory memory;
+
+	private final ItemTable items;
 
 	private final AtomicLong bytesUsed = new AtomicLong();
 
@@ -89,6 +97,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		this.memoryLimit = builder.memoryLimit;
 		this.maxItemSize = builder.maxItemSize;
 		this.wallClock = builder.clock;
+		this.memory = new SlabMemory(this.memoryLimit, this.maxItemSize);
+		this.items = new ItemTable(this.memory);
 	}
 
 	/**
@@ -101,23 +111,31 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	@Override
 	public Mono<Item> get(Session session, Key key) {
-		long now = now();
-		StoredItem item = readLive(key, now);
-		if (item != null) {
-			item.bump(now);
-		}
-		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
+		Item item = read(key, (live, now) -> {
+			live.bump(now);
+			return live.toItem();
+		});
+		return (item != null) ? Mono.just(item) : Mono.empty();
+	}
+
+	@Override
+	public @Nullable LentItem lend(Key key) {
+		return read(key, (live, now) -> {
+			live.bump(now);
+			return new LentItem(live.lendValue(), live.flags(), live.cas());
+		});
 	}
 
 	@Override
 	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
-		long now = now();
 		Map<Key, Item> found = new HashMap<>();
 		for (Key key : keys) {
-			StoredItem item = readLive(key, now);
+			Item item = read(key, (live, now) -> {
+				live.bump(now);
+				return live.toItem();
+			});
 			if (item != null) {
-				item.bump(now);
-				found.put(key, item.toItem());
+				found.put(key, item);
 			}
 		}
 		return Mono.just(found);
@@ -167,19 +185,31 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private StoreResult concatenate(Key key, byte[] data, boolean append) {
 		return update(key, (live, now, result) -> {
-			if (live == null || ItemSize.of(key.length(), (long) live.value.length + data.length, live.flags) > this.maxItemSize) {
+			if (live == null || !fitsJoined(key, live, data)) {
 				result.value = StoreResult.NOT_STORED;
 				return live;
 			}
-			byte[] joined = append ? concat(live.value, data) : concat(data, live.value);
+			StoredItem joined = joined(key, live, data, append, live.flags(), nextCas(), now);
 			this.totalItems.increment();
-			return stored(live.withValue(joined, nextCas(), now), result);
+			return stored(joined, result);
 		});
+	}
+
+	private boolean fitsJoined(Key key, StoredItem live, byte[] data) {
+		return ItemSize.of(key.length(), (long) live.valueLength() + data.length, live.flags()) <= this.maxItemSize;
+	}
+
+	/** A new item holding the live item's value with the data appended or prepended. */
+	private StoredItem joined(Key key, StoredItem live, byte[] data, boolean append, int flags, long cas, long now) {
+		StoredItem joined = allocate(key, live.valueLength() + data.length, flags, live.expiresAt(), cas, now);
+		joined.writeValue(append ? 0 : data.length, live);
+		joined.writeValue(append ? live.valueLength() : 0, data);
+		return joined;
 	}
 
 	/** Notes that an item was stored, with its CAS unique, so no protocol reads it back. */
 	private static StoredItem stored(StoredItem item, Outcome<StoreResult> result) {
-		result.value = StoreResult.stored(item.cas);
+		result.value = StoreResult.stored(item.cas());
 		return item;
 	}
 
@@ -191,7 +221,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.NOT_FOUND;
 				return null;
 			}
-			if (live.cas != cas) {
+			if (live.cas() != cas) {
 				result.value = StoreResult.EXISTS;
 				return live;
 			}
@@ -222,34 +252,37 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			if (live == null) {
 				return null;
 			}
-			long next = Arithmetic.apply(live.value, delta, increment);
+			long next = Arithmetic.apply(live.value(), delta, increment);
 			result.value = next;
-			return rewriteNumber(live, next, nextCas(), now);
+			return rewriteNumber(key, live, next, nextCas(), now);
 		});
 		return (value != null) ? Mono.just(value) : Mono.empty();
 	}
 
 	@Override
 	public Mono<Boolean> touch(Session session, Key key, long exptime) {
-		return Mono.just(touched(key, exptime) != null);
+		return Mono.just(update(key, (live, now, result) -> {
+			result.value = touched(live, exptime, now) != null;
+			return live;
+		}));
 	}
 
 	@Override
 	public Mono<Item> getAndTouch(Session session, Key key, long exptime) {
-		StoredItem item = touched(key, exptime);
-		return (item != null) ? Mono.just(item.toItem()) : Mono.empty();
+		Item item = update(key, (live, now, result) -> {
+			result.value = (touched(live, exptime, now) != null) ? live.toItem() : null;
+			return live;
+		});
+		return (item != null) ? Mono.just(item) : Mono.empty();
 	}
 
-	private @Nullable StoredItem touched(Key key, long exptime) {
-		return update(key, (live, now, result) -> {
-			if (live == null) {
-				return null;
-			}
-			StoredItem touched = live.withExpiry(Entry.expiresAtEpochSecond(exptime, now));
-			touched.bump(now);
-			result.value = touched;
-			return touched;
-		});
+	/** Changes the expiry in place, as memcached does, and counts it as a read. */
+	private static @Nullable StoredItem touched(@Nullable StoredItem live, long exptime, long now) {
+		if (live != null) {
+			live.setExpiresAt(Entry.expiresAtEpochSecond(exptime, now));
+			live.bump(now);
+		}
+		return live;
 	}
 
 	@Override
@@ -282,21 +315,9 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private MetaResult metaGet(Key key, MetaFlags flags) {
 		if (flags.vivifyTtl() == null && flags.ttl() == null && flags.recacheThreshold() == null) {
-			// a plain read needs no lock, unless the item is stale and may hand out a recache win
-			long now = now();
-			StoredItem item = readLive(key, now);
-			if (item == null) {
-				return MetaResult.of(MetaResult.Status.MISS);
-			}
-			if (!item.stale()) {
-				boolean fetchedBefore = item.fetched();
-				long sinceAccess = now - item.lastAccess();
-				if (!flags.noBump()) {
-					item.bump(now);
-				}
-				return new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, item.ttl(now),
-						sinceAccess, fetchedBefore, false, false, item.tokenSent(), item.size(), item.binaryKey());
-			}
+			// a plain read, counted as get counts it when it finds an expired or flushed item
+			MetaResult hit = read(key, (live, now) -> metaHit(live, flags, now, false));
+			return (hit != null) ? hit : MetaResult.of(MetaResult.Status.MISS);
 		}
 		return update(key, (live, now, outcome) -> {
 			StoredItem item = live;
@@ -307,108 +328,109 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					return null;
 				}
 				// a stub whose creator wins the right to fill it (anti-dogpiling); its expiry comes with N below
-				item = new StoredItem(key, EMPTY, 0, 0, casFor(flags), now);
+				item = allocate(key, 0, 0, 0, casFor(flags), now);
 				this.totalItems.increment();
 				created = true;
 			}
-			boolean fetchedBefore = item.fetched();
-			long sinceAccess = now - item.lastAccess();
-			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, item.expiresAt(), created, now);
-			if (expiry.expiresAt != item.expiresAt()) {
-				item = item.withExpiry(expiry.expiresAt);
-			}
-			boolean tokenSentBefore = item.tokenSent();
-			boolean won = created;
-			if (flags.recacheThreshold() != null && !tokenSentBefore && !created && expiry.expiresAtForRecache != 0
-					&& expiry.expiresAtForRecache < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
-				won = true;
-			}
-			if (item.stale() && !tokenSentBefore) {
-				won = true;
-			}
-			if (won) {
-				item.markTokenSent();
-			}
-			if (!flags.noBump()) {
-				item.bump(now);
-			}
-			outcome.value = new MetaResult(MetaResult.Status.HIT, item.value, item.flags, item.cas, expiry.ttlShown(now),
-					sinceAccess,
-					fetchedBefore, won, item.stale(), tokenSentBefore && !created, item.size(), item.binaryKey());
+			outcome.value = metaHit(item, flags, now, created);
 			return item;
 		});
 	}
 
+	/** What {@code mg} finds, after applying its flags to the item in request order. */
+	private static MetaResult metaHit(StoredItem item, MetaFlags flags, long now, boolean created) {
+		boolean fetchedBefore = item.fetched();
+		long sinceAccess = now - item.lastAccess();
+		MetaExpiry expiry = MetaExpiry.of(flags, item.expiresAt(), created, now);
+		item.setExpiresAt(expiry.expiresAt());
+		boolean tokenSentBefore = item.tokenSent();
+		boolean won = created;
+		if (flags.recacheThreshold() != null && !tokenSentBefore && !created && expiry.expiresAtForRecache() != 0
+				&& expiry.expiresAtForRecache() < Entry.expiresAtEpochSecond(flags.recacheThreshold(), now)) {
+			won = true;
+		}
+		if (item.stale() && !tokenSentBefore) {
+			won = true;
+		}
+		if (won) {
+			item.markTokenSent();
+		}
+		if (!flags.noBump()) {
+			item.bump(now);
+		}
+		return new MetaResult(MetaResult.Status.HIT, item.value(), item.flags(), item.cas(), expiry.ttlShown(now),
+				sinceAccess, fetchedBefore, won, item.stale(), tokenSentBefore && !created, item.size(),
+				item.binaryKey());
+	}
+
 	private MetaResult metaSet(Key key, MetaFlags flags, byte[] value) {
 		char mode = (flags.mode() == 0) ? 'S' : flags.mode();
+		boolean concatenates = mode == 'A' || mode == 'P';
 		Long compareCas = flags.compareCas();
 		boolean casMode = compareCas != null && (mode == 'S' || mode == 'R');
 		long requestCas = (compareCas != null) ? compareCas : 0;
+		int clientFlags = (int) flags.clientFlags();
 		return update(key, (live, now, outcome) -> {
 			long ttl = (flags.ttl() != null) ? flags.ttl() : 0;
-			StoredItem fresh = new StoredItem(key, value, (int) flags.clientFlags(), Entry.expiresAtEpochSecond(ttl, now),
-					0, now);
-			StoredItem next;
+			StoredItem stored;
 			if (live == null) {
-				next = switch (mode) {
-					case 'E' -> fresh;
-					case 'S' -> casMode ? null : fresh;
+				boolean creates = switch (mode) {
+					case 'E' -> true;
+					case 'S' -> !casMode;
 					// append with N creates the item from its data (protocol.txt, "Meta Set")
-					case 'A', 'P' -> (flags.vivifyTtl() != null) ? new StoredItem(key, value, (int) flags.clientFlags(),
-							Entry.expiresAtEpochSecond(flags.vivifyTtl(), now), 0, now) : null;
-					default -> null;
+					case 'A', 'P' -> flags.vivifyTtl() != null;
+					default -> false;
 				};
-				if (next == null) {
+				if (!creates) {
 					outcome.value = MetaResult.of(casMode ? MetaResult.Status.NOT_FOUND : MetaResult.Status.NOT_STORED);
 					return null;
 				}
+				long expiresAt = Entry.expiresAtEpochSecond(concatenates ? flags.vivifyTtl() : ttl, now);
+				stored = allocate(key, value.length, clientFlags, expiresAt, casFor(flags), now);
+				stored.writeValue(0, value);
+				stored.markBinaryKey(flags.base64Key());
 			}
 			else {
-				boolean casMatch = requestCas != 0 && requestCas == live.cas;
-				boolean casStale = requestCas != 0 && !casMatch && flags.invalidate() && requestCas < live.cas;
+				boolean casMatch = requestCas != 0 && requestCas == live.cas();
+				boolean casStale = requestCas != 0 && !casMatch && flags.invalidate() && requestCas < live.cas();
 				if (mode == 'E') {
 					// as the classic add: the item moves up in the LRU, but it has not been read
 					live.markRecentlyUsed();
 					outcome.value = MetaResult.of(MetaResult.Status.NOT_STORED);
 					return live;
 				}
-				if (casMode && !casMatch && !casStale) {
+				if ((casMode && !casMatch && !casStale) || (concatenates && requestCas != 0 && !casMatch)) {
 					outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
 					return live;
 				}
-				if ((mode == 'A' || mode == 'P') && requestCas != 0 && !casMatch) {
-					outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
-					return live;
-				}
-				if (mode == 'A' || mode == 'P') {
-					if (ItemSize.of(key.length(), (long) live.value.length + value.length, live.flags) > this.maxItemSize) {
+				if (concatenates) {
+					if (!fitsJoined(key, live, value)) {
 						outcome.value = MetaResult.of(MetaResult.Status.NOT_STORED);
 						return live;
 					}
-					byte[] joined = (mode == 'A') ? concat(live.value, value) : concat(value, live.value);
-					next = new StoredItem(key, joined, live.flags, live.expiresAt(), 0, now);
-				}
-				else if (casStale) {
-					// an older CAS with I: the value is kept but marked stale, with the old expiry
-					next = new StoredItem(key, value, (int) flags.clientFlags(), live.expiresAt(), 0, now, true);
-					if (live.tokenSent()) {
-						next.markTokenSent();
-					}
+					// append and prepend keep the item's own key encoding
+					stored = joined(key, live, value, mode == 'A', live.flags(), casFor(flags), now);
+					stored.markBinaryKey(live.binaryKey());
 				}
 				else {
-					next = fresh;
+					// an older CAS with I: the value is kept but marked stale, with the old expiry
+					long expiresAt = casStale ? live.expiresAt() : Entry.expiresAtEpochSecond(ttl, now);
+					stored = allocate(key, value.length, clientFlags, expiresAt, casFor(flags), now);
+					stored.writeValue(0, value);
+					stored.markBinaryKey(flags.base64Key());
+					if (casStale) {
+						stored.markStale();
+						if (live.tokenSent()) {
+							stored.markTokenSent();
+						}
+					}
 				}
 			}
-			// append and prepend keep the item's own key encoding
-			boolean binaryKey = (live != null && (mode == 'A' || mode == 'P')) ? live.binaryKey() : flags.base64Key();
-			StoredItem stored = new StoredItem(key, next.value, next.flags, next.expiresAt(), casFor(flags), now,
-					next.stale()).withBinaryKey(binaryKey);
-			if (next.tokenSent()) {
-				stored.markTokenSent();
-			}
 			this.totalItems.increment();
-			outcome.value = new MetaResult(MetaResult.Status.HIT, stored.value, stored.flags, stored.cas,
-					stored.ttl(now), 0, false, false, stored.stale(), false, stored.size(), stored.binaryKey());
+			// the answer reports the stored value's length (s): the request's value, unless joined
+			outcome.value = new MetaResult(MetaResult.Status.HIT, (concatenates && live != null) ? stored.value() : value,
+					stored.flags(), stored.cas(), stored.ttl(now), 0, false, false, stored.stale(), false, stored.size(),
+					stored.binaryKey());
 			return stored;
 		});
 	}
@@ -419,7 +441,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				outcome.value = MetaResult.of(MetaResult.Status.NOT_FOUND);
 				return null;
 			}
-			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
+			if (flags.compareCas() != null && live.cas() != flags.compareCas()) {
 				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
 				return live;
 			}
@@ -427,12 +449,20 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 			if (!flags.invalidate() && !flags.removeValue()) {
 				return null;
 			}
-			long expiresAt = (flags.invalidate() && flags.ttl() != null)
-					? Entry.expiresAtEpochSecond(flags.ttl(), now) : live.expiresAt();
-			byte[] value = flags.removeValue() ? EMPTY : live.value;
-			// invalidation keeps the item in place, stale, with a new CAS unique so the next reader can win
-			return live.changedInPlace(value, expiresAt, flags.invalidate() ? casFor(flags) : live.cas,
-					flags.invalidate() || live.stale());
+			// changed in place as memcached does: what it records about reads stays, the recache token goes
+			if (flags.invalidate() && flags.ttl() != null) {
+				live.setExpiresAt(Entry.expiresAtEpochSecond(flags.ttl(), now));
+			}
+			if (flags.removeValue()) {
+				live.clearValue();
+			}
+			if (flags.invalidate()) {
+				// invalidation keeps the item, stale, with a new CAS unique so the next reader can win
+				live.setCas(casFor(flags));
+				live.markStale();
+			}
+			live.dropToken();
+			return live;
 		});
 	}
 
@@ -445,54 +475,48 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					return null;
 				}
 				byte[] initial = Long.toUnsignedString(flags.initial()).getBytes(StandardCharsets.US_ASCII);
-				ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, 0, true, now);
-				StoredItem created = new StoredItem(key, initial, 0, expiry.expiresAt, casFor(flags), now);
+				MetaExpiry expiry = MetaExpiry.of(flags, 0, true, now);
+				StoredItem created = allocate(key, initial.length, 0, expiry.expiresAt(), casFor(flags), now);
+				created.writeValue(0, initial);
 				this.totalItems.increment();
 				outcome.value = numberResult(MetaResult.Status.CREATED, created, initial, expiry.ttlShown(now));
 				return created;
 			}
-			Arithmetic.checkNotEmpty(live.value);
-			if (flags.compareCas() != null && live.cas != flags.compareCas()) {
+			byte[] current = live.value();
+			Arithmetic.checkNotEmpty(current);
+			if (flags.compareCas() != null && live.cas() != flags.compareCas()) {
 				outcome.value = MetaResult.of(MetaResult.Status.EXISTS);
 				return live;
 			}
-			long number = Arithmetic.apply(live.value, flags.delta(), increment);
-			StoredItem next = rewriteNumber(live, number, casFor(flags), now);
-			ExpiryInRequestOrder expiry = new ExpiryInRequestOrder(flags, next.expiresAt(), false, now);
-			if (expiry.expiresAt != next.expiresAt()) {
-				next = next.withExpiry(expiry.expiresAt);
-			}
+			long number = Arithmetic.apply(current, flags.delta(), increment);
+			StoredItem next = rewriteNumber(key, live, number, casFor(flags), now);
+			MetaExpiry expiry = MetaExpiry.of(flags, next.expiresAt(), false, now);
+			next.setExpiresAt(expiry.expiresAt());
 			outcome.value = numberResult(MetaResult.Status.HIT, next,
-					Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII),
-					expiry.ttlShown(now));
+					Long.toUnsignedString(number).getBytes(StandardCharsets.US_ASCII), expiry.ttlShown(now));
 			return next;
 		});
 	}
 
 	private static MetaResult numberResult(MetaResult.Status status, StoredItem item, byte[] digits, long ttl) {
-		return new MetaResult(status, digits, item.flags, item.cas, ttl, 0, false, false, false, false,
+		return new MetaResult(status, digits, item.flags(), item.cas(), ttl, 0, false, false, false, false,
 				item.size(), item.binaryKey());
 	}
 
 	private MetaResult metaDebug(Key key) {
-		long now = now();
-		StoredItem item = this.items.get(key.unsafeBytes(), key.hashCode());
-		if (item == null || !isLive(item, now)) {
-			return MetaResult.of(MetaResult.Status.MISS);
-		}
-		return new MetaResult(MetaResult.Status.HIT, null, item.flags, item.cas, item.ttl(now), now - item.lastAccess(),
-				item.fetched(), false, item.stale(), item.tokenSent(), item.size(), item.binaryKey());
+		MetaResult result = update(key, (live, now, outcome) -> {
+			if (live != null) {
+				outcome.value = new MetaResult(MetaResult.Status.HIT, null, live.flags(), live.cas(), live.ttl(now),
+						now - live.lastAccess(), live.fetched(), false, live.stale(), live.tokenSent(), live.size(),
+						live.binaryKey());
+			}
+			return live;
+		});
+		return (result != null) ? result : MetaResult.of(MetaResult.Status.MISS);
 	}
 
 	private long casFor(MetaFlags flags) {
 		return (flags.newCas() != null) ? flags.newCas() : nextCas();
-	}
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] joined = new byte[first.length + second.length];
-		System.arraycopy(first, 0, joined, 0, first.length);
-		System.arraycopy(second, 0, joined, first.length, second.length);
-		return joined;
 	}
 
 	@Override
@@ -510,21 +534,58 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	/**
 	 * memcached rewrites a number that fits in place and links a new item otherwise, which
-	 * starts unread (not fetched, accessed now).
+	 * starts unread (not fetched, accessed now). Both take a new chunk here, so that an answer
+	 * still sending the old value keeps it intact.
 	 */
-	private StoredItem rewriteNumber(StoredItem live, long number, long cas, long now) {
-		byte[] digits = Arithmetic.format(number, live.value.length);
-		if (digits.length > live.value.length) {
+	private StoredItem rewriteNumber(Key key, StoredItem live, long number, long cas, long now) {
+		byte[] digits = Arithmetic.format(number, live.valueLength());
+		StoredItem rewritten = allocate(key, digits.length, live.flags(), live.expiresAt(), cas, now);
+		rewritten.writeValue(0, digits);
+		if (digits.length > live.valueLength()) {
 			this.totalItems.increment();
-			return live.withValue(digits, cas, now);
+			return rewritten;
 		}
-		return live.rewritten(digits, cas);
+		rewritten.keepStateOf(live);
+		return rewritten;
 	}
 
 	private StoredItem newItem(Key key, Entry entry, long now) {
 		this.totalItems.increment();
-		return new StoredItem(key, entry.value(), entry.flags(), Entry.expiresAtEpochSecond(entry.exptime(), now),
-				nextCas(), now);
+		StoredItem item = allocate(key, entry.value().length, entry.flags(),
+				Entry.expiresAtEpochSecond(entry.exptime(), now), nextCas(), now);
+		item.writeValue(0, entry.value());
+		return item;
+	}
+
+	/** Takes memory for a new item (evicting if need be) and writes its header and key. */
+	private StoredItem allocate(Key key, int valueLength, int flags, long expiresAt, long cas, long now) {
+		checkSize(key, valueLength, flags);
+		long address = this.memory.allocate(StoredItem.chunkSize(key.length(), valueLength, flags), this::evict);
+		if (address == 0) {
+			throw new CommandFailedException(OUT_OF_MEMORY);
+		}
+		return StoredItem.create(this.memory, address, key.unsafeBytes(), key.hashCode(), valueLength, flags,
+				expiresAt, cas, now);
+	}
+
+	/**
+	 * The eviction clock's judge, asked by the memory for the item under its hand: an expired
+	 * or flushed item goes, a recently used one gets another chance unless its page is
+	 * needed, and one that an answer in flight still reads stays (its memory would not be
+	 * freed).
+	 */
+	private boolean evict(long address, boolean force) {
+		long now = now();
+		StoredItem item = new StoredItem(this.memory, address);
+		boolean removed = this.items.removeIfUnlocked(address, item.hash(), (candidate) -> !this.memory.isShared(candidate)
+				&& (force || !isLive(item, now) || !item.takeSecondChance()));
+		if (!removed) {
+			return false;
+		}
+		this.bytesUsed.addAndGet(-item.size());
+		(isLive(item, now) ? this.evictions : this.reclaimed).increment();
+		this.memory.release(address);
+		return true;
 	}
 
 	private void checkSize(Key key, int valueLength, int flags) {
@@ -539,75 +600,69 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private boolean isFlushed(StoredItem item, long now) {
 		long oldestLive = this.oldestLive;
-		return (oldestLive != 0 && oldestLive <= now && item.storedAt() <= oldestLive) || item.cas < this.oldestCas;
+		return (oldestLive != 0 && oldestLive <= now && item.storedAt() <= oldestLive) || item.cas() < this.oldestCas;
 	}
 
-	private @Nullable StoredItem readLive(Key key, long now) {
-		StoredItem item = this.items.get(key.unsafeBytes(), key.hashCode());
-		if (item == null) {
-			return null;
+	/**
+	 * Reads a live item under the lock for its key; an expired or flushed one is unlinked and
+	 * counted as memcached counts such reads.
+	 */
+	private <R> @Nullable R read(Key key, ItemRead<R> reader) {
+		long now = now();
+		Outcome<R> outcome = new Outcome<>();
+		long previous = this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
+			if (current == 0) {
+				return 0;
+			}
+			StoredItem item = new StoredItem(this.memory, current);
+			boolean expired = item.isExpired(now);
+			if (expired || isFlushed(item, now)) {
+				(expired ? this.expiredReads : this.flushedReads).increment();
+				this.bytesUsed.addAndGet(-item.size());
+				return 0;
+			}
+			outcome.value = reader.apply(item, now);
+			outcome.next = current;
+			return current;
+		});
+		if (previous != 0 && previous != outcome.next) {
+			this.memory.release(previous);
 		}
-		if (item.isExpired(now)) {
-			this.expiredReads.increment();
-			unlink(item, key);
-			return null;
-		}
-		if (isFlushed(item, now)) {
-			this.flushedReads.increment();
-			unlink(item, key);
-			return null;
-		}
-		return item;
-	}
-
-	private void unlink(StoredItem item, Key key) {
-		if (this.items.remove(item, key.hashCode())) {
-			this.bytesUsed.addAndGet(-item.size());
-		}
+		return outcome.value;
 	}
 
 	/**
 	 * Runs a read-modify-write on one key under the table's lock for that key. The update sees
 	 * the live item (an expired or flushed one counts as absent) and returns the item to
-	 * keep, or {@code null} to remove the key.
+	 * keep (the same one, maybe changed in place, or a new one), or {@code null} to remove
+	 * the key. The replaced item's memory is released once the last answer reading it is
+	 * written.
 	 */
 	private <R> R update(Key key, ItemUpdate<R> update) {
 		long now = now();
 		Outcome<R> outcome = new Outcome<>();
-		this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
-			StoredItem live = (current != null && isLive(current, now)) ? current : null;
-			StoredItem next = update.apply(live, now, outcome);
-			outcome.previous = current;
-			outcome.next = next;
-			return next;
+		long previous = this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
+			StoredItem item = (current != 0) ? new StoredItem(this.memory, current) : null;
+			long sizeBefore = (item != null) ? item.size() : 0;
+			StoredItem next = update.apply((item != null && isLive(item, now)) ? item : null, now, outcome);
+			this.bytesUsed.addAndGet(((next != null) ? next.size() : 0) - sizeBefore);
+			outcome.next = (next != null) ? next.address : 0;
+			return outcome.next;
 		});
-		if (outcome.next != outcome.previous) {
-			long previousSize = (outcome.previous != null) ? outcome.previous.size() : 0;
-			long nextSize = (outcome.next != null) ? outcome.next.size() : 0;
-			this.bytesUsed.addAndGet(nextSize - previousSize);
+		if (previous != 0 && previous != outcome.next) {
+			this.memory.release(previous);
 		}
 		reclaimExpired(now);
-		evictWhileOverLimit(now);
 		return outcome.value;
-	}
-
-	/** CLOCK: the hand passes over recently used items once (clearing the bit) and evicts the others. */
-	private void evictWhileOverLimit(long now) {
-		while (this.bytesUsed.get() > this.memoryLimit && this.items.size() > 0) {
-			StoredItem gone = this.items.advanceEvictionHand((item) -> !isLive(item, now) || !item.takeSecondChance());
-			if (gone != null) {
-				this.bytesUsed.addAndGet(-gone.size());
-				(isLive(gone, now) ? this.evictions : this.reclaimed).increment();
-			}
-		}
 	}
 
 	/** Removes an expired or flushed item, if the reclaim hand meets one, as each write passes by. */
 	private void reclaimExpired(long now) {
-		StoredItem gone = this.items.advanceReclaimHand((item) -> !isLive(item, now));
-		if (gone != null) {
-			this.bytesUsed.addAndGet(-gone.size());
+		long gone = this.items.advanceReclaimHand((address) -> !isLive(new StoredItem(this.memory, address), now));
+		if (gone != 0) {
+			this.bytesUsed.addAndGet(-new StoredItem(this.memory, gone).size());
 			this.reclaimed.increment();
+			this.memory.release(gone);
 		}
 	}
 
@@ -672,13 +727,19 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	}
 
+	@FunctionalInterface
+	private interface ItemRead<R> {
+
+		R apply(StoredItem live, long now);
+
+	}
+
 	private static final class Outcome<R> {
 
 		R value;
 
-		StoredItem previous;
-
-		StoredItem next;
+		/** The address the key maps to afterwards, 0 for none. */
+		long next;
 
 	}
 

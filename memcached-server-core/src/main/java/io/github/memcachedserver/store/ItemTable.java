@@ -1,32 +1,26 @@
 package io.github.memcachedserver.store;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
-
-import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.internal.KeyHash;
-import org.jspecify.annotations.Nullable;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongPredicate;
+import java.util.function.LongUnaryOperator;
 
 /**
- * The built-in store's index: a concurrent hash table from key bytes to items, built to
- * cost little per item. Items sit directly in open-addressed slots (linear probing), so a
- * stored item needs no map node and no key object; the item's own key bytes are the key.
+ * The built-in store's index: a concurrent hash table from key bytes to the addresses of
+ * items in {@link SlabMemory}. Its slots are {@code long}s in open-addressed arrays (linear
+ * probing), so a million items cost the garbage collector a few primitive arrays, not a
+ * million objects: a slot holds an item's address and, in its top byte, a byte of the key's
+ * hash, so that a lookup passing another key's item mostly stops there without reading
+ * that item's memory.
  * <p>
- * The table is split into segments by hash, each with its own lock and its own slot array:
- * <ul>
- * <li>reads take no lock: a writer publishes every slot change with release semantics and
- * never writes to an array once a resize has replaced it;</li>
- * <li>{@link #compute} runs under the segment's lock, so every read-modify-write of a key is
- * atomic;</li>
- * <li>the eviction clock sweeps the slots themselves ({@link #advanceEvictionHand}), so no
- * queue node is allocated per item either.</li>
- * </ul>
- * Removed items leave a tombstone, so that lock-free readers never miss an item that
- * moved; a resize drops the tombstones.
+ * The table is split into segments by hash, each with its own lock and its own slot array.
+ * Every lookup and change runs under the segment's lock ({@link #compute}), which is also
+ * what keeps an item's chunk from being freed while it is read. The eviction clock lives in
+ * the memory's size classes and removes items through {@link #removeIfUnlocked}, which never
+ * waits for a lock.
+ * <p>
+ * Removed items leave a tombstone so that probing goes on past them; a resize drops the
+ * tombstones.
  */
 final class ItemTable {
 
@@ -36,158 +30,169 @@ final class ItemTable {
 
 	private static final int MIN_CAPACITY = 16;
 
-	/** How many slots a hand looks at, at most, each time it moves. */
+	/** How many slots the reclaim hand looks at, at most, each time it moves. */
 	private static final int HAND_REACH = 64;
 
-	private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(StoredItem[].class);
+	/** What a removed item leaves in its slot (no address has every bit set). */
+	private static final long REMOVED = -1;
 
-	/** What a removed item leaves in its slot; compared by identity, never by key. */
-	private static final StoredItem REMOVED = new StoredItem(Key.wrap(new byte[0]), new byte[0], 0, 0, 0, 0);
+	private static final long ADDRESS = (1L << 56) - 1;
+
+	private final SlabMemory memory;
 
 	private final Segment[] segments = new Segment[SEGMENTS];
 
-	private final Hand evictionHand = new Hand();
+	private final AtomicInteger reclaimTurn = new AtomicInteger();
 
-	private final Hand reclaimHand = new Hand();
-
-	ItemTable() {
+	ItemTable(SlabMemory memory) {
+		this.memory = memory;
 		for (int i = 0; i < SEGMENTS; i++) {
 			this.segments[i] = new Segment();
 		}
 	}
 
 	/**
-	 * Returns the item stored under the key, without locking.
-	 * @param key the key bytes
-	 * @param hash the key's hash code ({@link KeyHash} of its bytes)
-	 * @return the item, or {@code null}
-	 */
-	@Nullable StoredItem get(byte[] key, int hash) {
-		int spread = spread(hash);
-		byte tag = tagOf(spread);
-		StoredItem[] slots = segmentFor(spread).slots;
-		int mask = slots.length - 1;
-		for (int i = spread & mask;; i = (i + 1) & mask) {
-			StoredItem item = (StoredItem) SLOT.getAcquire(slots, i);
-			if (item == null) {
-				return null;
-			}
-			if (item.keyTag == tag && item != REMOVED && Arrays.equals(item.key, key)) {
-				return item;
-			}
-		}
-	}
-
-	/**
 	 * Replaces the key's item atomically with what the function makes of it. The function
-	 * runs under the segment's lock: it must not use this table.
+	 * runs under the segment's lock; it may allocate memory (and so evict from other
+	 * segments) but must not use this table otherwise.
 	 * @param key the key bytes
-	 * @param hash the key's hash code
-	 * @param remapping turns the current item (or {@code null}) into the one to keep (or {@code null} to remove it)
-	 * @return the item that was stored before, or {@code null}
+	 * @param hash the key's hash code ({@link io.github.memcachedserver.internal.KeyHash} of its bytes)
+	 * @param remapping turns the current item's address (or 0) into the one to keep (or 0 to remove it)
+	 * @return the address that was stored before, or 0
 	 */
-	@Nullable StoredItem compute(byte[] key, int hash, UnaryOperator<@Nullable StoredItem> remapping) {
+	long compute(byte[] key, int hash, LongUnaryOperator remapping) {
 		int spread = spread(hash);
+		long tag = tagOf(spread);
 		Segment segment = segmentFor(spread);
-		synchronized (segment) {
-			StoredItem[] slots = segment.slots;
+		segment.lock();
+		try {
+			long[] slots = segment.slots;
 			int mask = slots.length - 1;
 			int firstRemoved = -1;
 			int i = spread & mask;
-			StoredItem current = null;
+			long current = 0;
 			for (;; i = (i + 1) & mask) {
-				StoredItem item = slots[i];
-				if (item == null) {
+				long slot = slots[i];
+				if (slot == 0) {
 					break;
 				}
-				if (item == REMOVED) {
+				if (slot == REMOVED) {
 					firstRemoved = (firstRemoved < 0) ? i : firstRemoved;
 				}
-				else if (Arrays.equals(item.key, key)) {
-					current = item;
+				else if ((slot & ~ADDRESS) == tag && new StoredItem(this.memory, slot & ADDRESS).hasKey(key)) {
+					current = slot & ADDRESS;
 					break;
 				}
 			}
-			StoredItem next = remapping.apply(current);
+			// the function may allocate, and so evict from this segment: never the item it changes
+			segment.changing = current;
+			long next;
+			try {
+				next = remapping.applyAsLong(current);
+			}
+			finally {
+				segment.changing = 0;
+			}
 			if (next == current) {
 				return current;
 			}
-			if (current != null) {
-				SLOT.setRelease(slots, i, (next != null) ? next : REMOVED);
-				if (next == null) {
+			if (current != 0) {
+				slots[i] = (next != 0) ? (tag | next) : REMOVED;
+				if (next == 0) {
 					segment.live--;
 				}
 				return current;
 			}
 			if (firstRemoved >= 0) {
-				SLOT.setRelease(slots, firstRemoved, next);
+				slots[firstRemoved] = tag | next;
 			}
 			else {
-				SLOT.setRelease(slots, i, next);
+				slots[i] = tag | next;
 				segment.occupied++;
 			}
 			segment.live++;
 			if (segment.occupied > slots.length - (slots.length >>> 2)) {
-				segment.resize();
+				segment.resize(this.memory);
 			}
-			return null;
+			return 0;
+		}
+		finally {
+			segment.unlock();
 		}
 	}
 
 	/**
-	 * Removes the key's item if it is still the given one.
-	 * @param item the item
-	 * @param hash its key's hash code
-	 * @return whether it was removed
+	 * Removes an item if the judge says so, unless its segment is locked by another thread
+	 * (the allocator that asks must not wait) or the item is the one this thread is changing
+	 * (its update allocates memory, and memory evicts).
+	 * @param address an item's address, maybe no longer (or not yet) in the table
+	 * @param hash the hash the item's memory records, maybe garbage if it is not in the table
+	 * @param judge tells whether the item goes; runs under the segment's lock
+	 * @return whether the item was in the table and was removed
 	 */
-	boolean remove(StoredItem item, int hash) {
-		return compute(item.key, hash, (current) -> (current == item) ? null : current) == item;
-	}
-
-	/**
-	 * Moves the eviction clock's hand on to the next item and removes it if the judge says
-	 * so. The hand visits the segments in turn and each segment's slots in order.
-	 * @param evict tells whether the item under the hand goes; it runs under the segment's lock
-	 * @return the removed item, or {@code null} if the hand kept the item or found none
-	 */
-	@Nullable StoredItem advanceEvictionHand(Predicate<StoredItem> evict) {
-		return advance(this.evictionHand, evict);
-	}
-
-	/**
-	 * Moves the reclaim hand, which goes round independently of the eviction hand, on to the
-	 * next item and removes it if the judge says so.
-	 * @param reclaim tells whether the item under the hand goes; it runs under the segment's lock
-	 * @return the removed item, or {@code null}
-	 */
-	@Nullable StoredItem advanceReclaimHand(Predicate<StoredItem> reclaim) {
-		return advance(this.reclaimHand, reclaim);
-	}
-
-	private @Nullable StoredItem advance(Hand hand, Predicate<StoredItem> judge) {
-		int index = hand.turn.getAndIncrement() & (SEGMENTS - 1);
-		Segment segment = this.segments[index];
-		synchronized (segment) {
-			StoredItem[] slots = segment.slots;
+	boolean removeIfUnlocked(long address, int hash, LongPredicate judge) {
+		int spread = spread(hash);
+		Segment segment = segmentFor(spread);
+		// the lock is reentrant: this thread, inside an update of the segment, gets it at once
+		if ((segment.isHeldByCurrentThread() && address == segment.changing) || !segment.tryLock()) {
+			return false;
+		}
+		try {
+			long[] slots = segment.slots;
 			int mask = slots.length - 1;
-			// a bounded look, so that a hand never crawls a whole sparse segment in one write
-			int reach = Math.min(slots.length, HAND_REACH);
-			int position = hand.positions[index];
-			for (int step = 0; step < reach; step++) {
-				int slot = (position + step) & mask;
-				StoredItem item = slots[slot];
-				if (item != null && item != REMOVED) {
-					hand.positions[index] = (slot + 1) & mask;
-					if (!judge.test(item)) {
-						return null;
+			for (int i = spread & mask;; i = (i + 1) & mask) {
+				long slot = slots[i];
+				if (slot == 0) {
+					return false;
+				}
+				if (slot != REMOVED && (slot & ADDRESS) == address) {
+					if (!judge.test(address)) {
+						return false;
 					}
-					SLOT.setRelease(slots, slot, REMOVED);
+					slots[i] = REMOVED;
 					segment.live--;
-					return item;
+					return true;
 				}
 			}
-			hand.positions[index] = (position + reach) & mask;
-			return null;
+		}
+		finally {
+			segment.unlock();
+		}
+	}
+
+	/**
+	 * Moves the reclaim hand on to the next item of the next segment and removes it if the
+	 * judge says so.
+	 * @param judge tells whether the item under the hand goes; runs under the segment's lock
+	 * @return the removed item's address, or 0
+	 */
+	long advanceReclaimHand(LongPredicate judge) {
+		Segment segment = this.segments[this.reclaimTurn.getAndIncrement() & (SEGMENTS - 1)];
+		segment.lock();
+		try {
+			long[] slots = segment.slots;
+			int mask = slots.length - 1;
+			// a bounded look, so that the hand never crawls a whole sparse segment in one write
+			int reach = Math.min(slots.length, HAND_REACH);
+			int position = segment.reclaimHand;
+			for (int step = 0; step < reach; step++) {
+				int i = (position + step) & mask;
+				long slot = slots[i];
+				if (slot != 0 && slot != REMOVED) {
+					segment.reclaimHand = (i + 1) & mask;
+					if (!judge.test(slot & ADDRESS)) {
+						return 0;
+					}
+					slots[i] = REMOVED;
+					segment.live--;
+					return slot & ADDRESS;
+				}
+			}
+			segment.reclaimHand = (position + reach) & mask;
+			return 0;
+		}
+		finally {
+			segment.unlock();
 		}
 	}
 
@@ -203,18 +208,9 @@ final class ItemTable {
 		return size;
 	}
 
-	/**
-	 * Returns the byte of a key's hash that its item keeps as a tag.
-	 * @param hash the key's hash code
-	 * @return the tag
-	 */
-	static byte keyTag(int hash) {
-		return tagOf(spread(hash));
-	}
-
-	/** Bits 16 to 23 of the spread hash: neither the segment's bits nor, in most tables, the slot's. */
-	private static byte tagOf(int spread) {
-		return (byte) (spread >>> 16);
+	/** Bits 16 to 23 of the spread hash, in the slot's top byte: neither the segment's bits nor, in most tables, the slot's. */
+	private static long tagOf(int spread) {
+		return ((long) (spread >>> 16) & 0xFF) << 56;
 	}
 
 	private Segment segmentFor(int spread) {
@@ -227,10 +223,11 @@ final class ItemTable {
 		return h ^ (h >>> 16);
 	}
 
-	/** One lock's share of the table. Fields are written under the segment's lock. */
-	private static final class Segment {
+	/** One lock's share of the table; its fields are guarded by the lock it is. */
+	@SuppressWarnings("serial")
+	private static final class Segment extends ReentrantLock {
 
-		volatile StoredItem[] slots = new StoredItem[MIN_CAPACITY];
+		long[] slots = new long[MIN_CAPACITY];
 
 		/** Items in the slots; volatile so that {@link ItemTable#size()} reads it without the lock. */
 		volatile int live;
@@ -238,36 +235,29 @@ final class ItemTable {
 		/** Slots that are not empty: items and tombstones. */
 		int occupied;
 
+		int reclaimHand;
+
+		/** The address {@link ItemTable#compute} is changing, 0 for none. */
+		long changing;
+
 		/** Rehashes the items into a new array with room to grow, leaving the tombstones behind. */
-		void resize() {
+		void resize(SlabMemory memory) {
 			int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, this.live) * 4 - 1));
-			StoredItem[] resized = new StoredItem[capacity];
+			long[] resized = new long[capacity];
 			int mask = capacity - 1;
-			for (StoredItem item : this.slots) {
-				if (item != null && item != REMOVED) {
-					int i = spread(KeyHash.of(item.key)) & mask;
-					while (resized[i] != null) {
+			for (long slot : this.slots) {
+				if (slot != 0 && slot != REMOVED) {
+					int i = spread(new StoredItem(memory, slot & ADDRESS).hash()) & mask;
+					while (resized[i] != 0) {
 						i = (i + 1) & mask;
 					}
-					resized[i] = item;
+					resized[i] = slot;
 				}
 			}
 			this.occupied = this.live;
-			// the volatile write publishes the filled array to lock-free readers
 			this.slots = resized;
+			this.reclaimHand = 0;
 		}
-
-	}
-
-	/**
-	 * A clock hand: it visits the segments in turn and, within each, the slots in order. Each
-	 * segment's position is read and written under that segment's lock.
-	 */
-	private static final class Hand {
-
-		final AtomicInteger turn = new AtomicInteger();
-
-		final int[] positions = new int[SEGMENTS];
 
 	}
 

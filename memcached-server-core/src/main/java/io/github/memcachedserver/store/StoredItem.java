@@ -2,18 +2,22 @@ package io.github.memcachedserver.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import io.github.memcachedserver.handler.Item;
-import io.github.memcachedserver.handler.Key;
 
 /**
- * One item of the built-in store. Immutable but for its read state (the bits a read sets and
- * the access time): every write replaces the whole item, so readers never see a half-made
- * change.
+ * A view of one item of the built-in store, which lives in a chunk of {@link SlabMemory},
+ * not on the heap. The view is made for one operation and dropped; the store reads and
+ * changes an item only under the index's lock for its key (the reference count aside).
  * <p>
- * A store holds millions of these, so the item keeps the key's bytes rather than a key
- * object, packs its booleans into one byte and its times into unsigned 32-bit seconds (as
- * memcached does): 48 bytes on a 64-bit JVM with compressed references.
+ * The chunk's layout, in bytes from its start: the reference count (4), the state bits (4),
+ * the CAS unique (8), the client flags (4), the expiry, the time of the last write and the
+ * time of the last access (4 each, unsigned seconds, as memcached keeps them), the key's
+ * hash (4), the value's length (4), the key's length (2), padding to 48, then the key and
+ * the value. That is less than the 56-byte header memcached accounts for ({@link ItemSize}),
+ * which is what the store allocates.
  */
 final class StoredItem {
 
@@ -23,8 +27,14 @@ final class StoredItem {
 	/** Stored by {@code ms} under a base64-sent key: meta answers show the key base64-encoded. */
 	private static final int BINARY_KEY = 1 << 1;
 
-	/** Set on every read (and on creation), cleared as the eviction clock hand passes (second chance). */
-	private static final int RECENTLY_USED = 1 << 2;
+	/**
+	 * How many more times the eviction clock's hand spares the item (GCLOCK): each use adds
+	 * one, up to three, and each pass of the hand takes one. An item read often outlives a
+	 * full turn of the hand over items written once.
+	 */
+	private static final int USES = 3 << 6;
+
+	private static final int ONE_USE = 1 << 6;
 
 	/** A client has been told it won the right to recache this item ({@code W}, then {@code Z}). */
 	private static final int TOKEN_SENT = 1 << 3;
@@ -35,86 +45,172 @@ final class StoredItem {
 	/** Read at least twice (memcached's ITEM_ACTIVE); from then on reads move the access time. */
 	private static final int ACTIVE = 1 << 5;
 
-	/** The bits a replacement of the same item carries over (all but {@link #STALE}). */
-	private static final int CARRIED_OVER = BINARY_KEY | RECENTLY_USED | TOKEN_SENT | FETCHED | ACTIVE;
+	/** The bits a rewrite of the same item carries over (all but {@link #STALE}). */
+	private static final int CARRIED_OVER = BINARY_KEY | USES | TOKEN_SENT | FETCHED | ACTIVE;
 
 	private static final long UNSIGNED_INT = 0xFFFF_FFFFL;
 
-	private static final VarHandle STATE;
+	/** Reads a key's bytes eight at a time, in the pages' byte order. */
+	private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.nativeOrder());
 
-	static {
-		try {
-			STATE = MethodHandles.lookup().findVarHandle(StoredItem.class, "state", byte.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
+	private static final int STATE = 4;
+
+	private static final int CAS = 8;
+
+	private static final int FLAGS = 16;
+
+	private static final int EXPIRES_AT = 20;
+
+	private static final int STORED_AT = 24;
+
+	private static final int LAST_ACCESS = 28;
+
+	private static final int HASH = 32;
+
+	private static final int VALUE_LENGTH = 36;
+
+	private static final int KEY_LENGTH = 40;
+
+	private static final int KEY = 48;
+
+	final long address;
+
+	private final SlabMemory memory;
+
+	private final ByteBuffer page;
+
+	private final int base;
+
+	StoredItem(SlabMemory memory, long address) {
+		this.address = address;
+		this.memory = memory;
+		this.page = memory.page(address);
+		this.base = SlabMemory.offset(address);
 	}
-
-	final byte[] key;
 
 	/**
-	 * A byte of the key's hash ({@link ItemTable#keyTag}): a lookup passing another key's item
-	 * mostly stops here, without reading that key's bytes. It fits in the item's padding.
+	 * Writes a new item into a chunk just allocated for it; its value is written with
+	 * {@link #writeValue}.
 	 */
-	final byte keyTag;
-
-	final byte[] value;
-
-	final int flags;
-
-	final long cas;
-
-	/** Unix second from which the item is gone, or 0 for never; unsigned. */
-	private final int expiresAt;
-
-	/** Unix second of the last write, for delayed {@code flush_all}; unsigned. */
-	private final int storedAt;
-
-	/** Unix second of the last access as memcached tracks it, for {@code l} and {@code me}; unsigned. */
-	private volatile int lastAccess;
-
-	/** The bits above; readers set some of them concurrently, so they change atomically. */
-	private volatile byte state;
-
-	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt) {
-		this(key.unsafeBytes(), ItemTable.keyTag(key.hashCode()), value, flags, expiresAt, cas, storedAt, false);
+	static StoredItem create(SlabMemory memory, long address, byte[] key, int hash, int valueLength, int flags,
+			long expiresAt, long cas, long storedAt) {
+		StoredItem item = new StoredItem(memory, address);
+		ByteBuffer page = item.page;
+		int base = item.base;
+		// a new item counts as used once, so the clock hand spares it for one pass wherever it lands
+		page.putInt(base + STATE, ONE_USE);
+		page.putLong(base + CAS, cas);
+		page.putInt(base + FLAGS, flags);
+		item.setExpiresAt(expiresAt);
+		page.putInt(base + STORED_AT, (int) storedAt);
+		page.putInt(base + LAST_ACCESS, (int) storedAt);
+		page.putInt(base + HASH, hash);
+		page.putInt(base + VALUE_LENGTH, valueLength);
+		page.putShort(base + KEY_LENGTH, (short) key.length);
+		page.put(base + KEY, key);
+		return item;
 	}
 
-	StoredItem(Key key, byte[] value, int flags, long expiresAt, long cas, long storedAt, boolean stale) {
-		this(key.unsafeBytes(), ItemTable.keyTag(key.hashCode()), value, flags, expiresAt, cas, storedAt, stale);
+	/**
+	 * Returns the chunk size an item needs.
+	 * @param keyLength the key's length
+	 * @param valueLength the value's length
+	 * @param flags the client flags
+	 * @return memcached's size of the item
+	 */
+	static int chunkSize(int keyLength, long valueLength, int flags) {
+		return (int) ItemSize.of(keyLength, valueLength, flags);
 	}
 
-	private StoredItem(byte[] key, byte keyTag, byte[] value, int flags, long expiresAt, long cas, long storedAt,
-			boolean stale) {
-		this.key = key;
-		this.keyTag = keyTag;
-		this.value = value;
-		this.flags = flags;
-		// an exptime past 2106 can only come from an API caller, not the wire: it means "never" as well
-		this.expiresAt = (int) Math.min(expiresAt, UNSIGNED_INT);
-		this.cas = cas;
-		this.storedAt = (int) storedAt;
-		this.lastAccess = (int) storedAt;
-		// a new item counts as just used, so the clock hand spares it for one pass wherever it lands
-		this.state = (byte) (RECENTLY_USED | (stale ? STALE : 0));
+	void writeValue(int at, byte[] bytes) {
+		this.page.put(valueStart() + at, bytes);
+	}
+
+	/** Copies another item's value here, at the given position of this one's. */
+	void writeValue(int at, StoredItem from) {
+		this.page.put(valueStart() + at, from.page, from.valueStart(), from.valueLength());
+	}
+
+	boolean hasKey(byte[] key) {
+		int length = key.length;
+		if (keyLength() != length) {
+			return false;
+		}
+		int start = this.base + KEY;
+		int i = 0;
+		for (; i + Long.BYTES <= length; i += Long.BYTES) {
+			if (this.page.getLong(start + i) != (long) LONG_VIEW.get(key, i)) {
+				return false;
+			}
+		}
+		for (; i < length; i++) {
+			if (this.page.get(start + i) != key[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	int hash() {
+		return this.page.getInt(this.base + HASH);
+	}
+
+	int keyLength() {
+		return this.page.getShort(this.base + KEY_LENGTH);
+	}
+
+	int valueLength() {
+		return this.page.getInt(this.base + VALUE_LENGTH);
+	}
+
+	private int valueStart() {
+		return this.base + KEY + keyLength();
+	}
+
+	/**
+	 * Copies the value to the heap.
+	 * @return the value's bytes
+	 */
+	byte[] value() {
+		byte[] value = new byte[valueLength()];
+		this.page.get(valueStart(), value);
+		return value;
+	}
+
+	/**
+	 * Lends the value to an answer: a buffer over this item's memory, which stays allocated
+	 * until the buffer is released.
+	 * @return the value, with one reference
+	 */
+	LentValue lendValue() {
+		this.memory.retain(this.address);
+		return new LentValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()));
+	}
+
+	int flags() {
+		return this.page.getInt(this.base + FLAGS);
+	}
+
+	long cas() {
+		return this.page.getLong(this.base + CAS);
 	}
 
 	long expiresAt() {
-		return Integer.toUnsignedLong(this.expiresAt);
+		return Integer.toUnsignedLong(this.page.getInt(this.base + EXPIRES_AT));
 	}
 
 	long storedAt() {
-		return Integer.toUnsignedLong(this.storedAt);
+		return Integer.toUnsignedLong(this.page.getInt(this.base + STORED_AT));
 	}
 
 	long lastAccess() {
-		return Integer.toUnsignedLong(this.lastAccess);
+		return Integer.toUnsignedLong(this.page.getInt(this.base + LAST_ACCESS));
 	}
 
 	/** The size memcached would account for this item. */
 	long size() {
-		return ItemSize.of(this.key.length, this.value.length, this.flags);
+		return ItemSize.of(keyLength(), valueLength(), flags());
 	}
 
 	boolean isExpired(long now) {
@@ -138,12 +234,14 @@ final class StoredItem {
 		return has(FETCHED);
 	}
 
-	/** Marks the key as sent base64-encoded; only before the item is published. */
-	StoredItem withBinaryKey(boolean binaryKey) {
+	void markBinaryKey(boolean binaryKey) {
 		if (binaryKey) {
 			set(BINARY_KEY);
 		}
-		return this;
+	}
+
+	void markStale() {
+		set(STALE);
 	}
 
 	void markTokenSent() {
@@ -151,49 +249,57 @@ final class StoredItem {
 	}
 
 	void markRecentlyUsed() {
-		set(RECENTLY_USED);
+		int state = state();
+		if ((state & USES) != USES) {
+			setState(state + ONE_USE);
+		}
 	}
 
 	/**
-	 * Clears the "recently used" bit as the clock hand passes.
-	 * @return whether it was set (the item gets its second chance)
+	 * Takes one of the item's uses as the clock hand passes.
+	 * @return whether it had one (the item gets another chance)
 	 */
 	boolean takeSecondChance() {
-		return (((byte) STATE.getAndBitwiseAnd(this, (byte) ~RECENTLY_USED)) & RECENTLY_USED) != 0;
+		int state = state();
+		if ((state & USES) == 0) {
+			return false;
+		}
+		setState(state - ONE_USE);
+		return true;
 	}
 
-	StoredItem withValue(byte[] newValue, long newCas, long now) {
-		return new StoredItem(this.key, this.keyTag, newValue, this.flags, expiresAt(), newCas, now, false);
+	/** Changes the expiry in place, as memcached does. */
+	void setExpiresAt(long expiresAt) {
+		// an exptime past 2106 can only come from an API caller, not the wire: it means "never" as well
+		this.page.putInt(this.base + EXPIRES_AT, (int) Math.min(expiresAt, UNSIGNED_INT));
 	}
 
-	/** The same item with another expiry, as memcached changes it in place. */
-	StoredItem withExpiry(long newExpiresAt) {
-		return new StoredItem(this.key, this.keyTag, this.value, this.flags, newExpiresAt, this.cas, storedAt(), stale())
-			.keepingStateOf(this);
+	void setCas(long cas) {
+		this.page.putLong(this.base + CAS, cas);
 	}
 
-	/** The same item after an in-place rewrite (incr, decr): a new value and CAS unique. */
-	StoredItem rewritten(byte[] newValue, long newCas) {
-		return new StoredItem(this.key, this.keyTag, newValue, this.flags, expiresAt(), newCas, storedAt(), stale())
-			.keepingStateOf(this);
+	/** Drops the value in place ({@code md} with {@code x}); answers in flight keep their own view. */
+	void clearValue() {
+		this.page.putInt(this.base + VALUE_LENGTH, 0);
 	}
 
 	/**
-	 * The same item after {@code md} with {@code I} or {@code x}, changed in place as memcached
-	 * does: what it records about reads stays, and the recache token goes (the next reader may
-	 * win).
+	 * Makes this new item a rewrite of another (incr, decr): it keeps the other's expiry,
+	 * write time, staleness and what it records about reads.
 	 */
-	StoredItem changedInPlace(byte[] newValue, long newExpiresAt, long newCas, boolean nowStale) {
-		StoredItem changed = new StoredItem(this.key, this.keyTag, newValue, this.flags, newExpiresAt, newCas,
-				storedAt(), nowStale).keepingStateOf(this);
-		changed.state = (byte) (changed.state & ~TOKEN_SENT);
-		return changed;
+	void keepStateOf(StoredItem other) {
+		setExpiresAt(other.expiresAt());
+		this.page.putInt(this.base + STORED_AT, (int) other.storedAt());
+		this.page.putInt(this.base + LAST_ACCESS, (int) other.lastAccess());
+		setState((other.state() & (CARRIED_OVER | STALE)));
 	}
 
-	private StoredItem keepingStateOf(StoredItem other) {
-		this.state = (byte) ((this.state & STALE) | (other.state & CARRIED_OVER));
-		this.lastAccess = other.lastAccess;
-		return this;
+	/**
+	 * Records a change in place by {@code md} with {@code I} or {@code x}: the recache
+	 * token goes (the next reader may win).
+	 */
+	void dropToken() {
+		setState(state() & ~TOKEN_SENT);
 	}
 
 	/**
@@ -201,18 +307,17 @@ final class StoredItem {
 	 * fetched, the second active, and only reads of an active item move its access time.
 	 */
 	void bump(long now) {
-		int state = this.state;
+		int state = state();
+		markRecentlyUsed();
 		if ((state & ACTIVE) != 0) {
-			if ((state & RECENTLY_USED) == 0) {
-				set(RECENTLY_USED);
-			}
+			return;
 		}
-		else if ((state & FETCHED) == 0) {
-			set(RECENTLY_USED | FETCHED);
+		if ((state & FETCHED) == 0) {
+			set(FETCHED);
 		}
 		else {
-			set(RECENTLY_USED | ACTIVE);
-			this.lastAccess = (int) now;
+			set(ACTIVE);
+			this.page.putInt(this.base + LAST_ACCESS, (int) now);
 		}
 	}
 
@@ -223,15 +328,23 @@ final class StoredItem {
 	}
 
 	Item toItem() {
-		return new Item(this.value, this.flags, this.cas);
+		return new Item(value(), flags(), cas());
 	}
 
 	private boolean has(int bit) {
-		return (this.state & bit) != 0;
+		return (state() & bit) != 0;
+	}
+
+	private int state() {
+		return this.page.getInt(this.base + STATE);
 	}
 
 	private void set(int bits) {
-		STATE.getAndBitwiseOr(this, (byte) bits);
+		setState(state() | bits);
+	}
+
+	private void setState(int state) {
+		this.page.putInt(this.base + STATE, state);
 	}
 
 }

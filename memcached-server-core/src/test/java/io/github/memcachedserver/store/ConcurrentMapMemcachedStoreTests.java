@@ -139,6 +139,21 @@ class ConcurrentMapMemcachedStoreTests {
 	}
 
 	@Test
+	void everySizeFindsRoomInAStoreFullOfAnother() {
+		ConcurrentMapMemcachedStore full = ConcurrentMapMemcachedStore.builder().memoryLimit(4 * 1024 * 1024).build();
+		for (int i = 0; i < 500; i++) {
+			full.set(SESSION, Key.of("large" + i), new Entry(new byte[32 * 1024], 0, 0)).block();
+		}
+		// each new size class takes a page from the large items' class, evicting its items
+		for (int size = 10; size < 30_000; size = size * 5 / 4) {
+			assertThat(full.set(SESSION, Key.of("size" + size), new Entry(new byte[size], 0, 0)).block().status())
+				.as("set of %s bytes", size)
+				.isEqualTo(StoreResult.Status.STORED);
+		}
+		assertThat(full.bytesUsed()).isLessThanOrEqualTo(4 * 1024 * 1024);
+	}
+
+	@Test
 	void countsItemSizesAsMemcachedDoes() {
 		this.store.set(SESSION, Key.of("a"), new Entry(bytes("abc"), 5, 0)).block();
 		// memcached 1.6 reports "bytes 67" for this item

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.LentItem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -41,6 +42,16 @@ public final class TextResponses {
 	private static final byte[] VALUE = ascii("VALUE ");
 
 	private static final byte[] CRLF = ascii("\r\n");
+
+	private static final ByteBuf CRLF_END = constant("\r\nEND\r\n");
+
+	private static final ByteBuf CRLF_ONLY = constant("\r\n");
+
+	/**
+	 * Lent values up to this size are copied into the answer: the connection gathers small
+	 * answers into one buffer anyway, and a composite would cost more than the copy.
+	 */
+	private static final int LARGEST_COPIED_VALUE = 1024;
 
 	private TextResponses() {
 	}
@@ -157,18 +168,68 @@ public final class TextResponses {
 	}
 
 	private static void writeValue(ByteBuf buffer, Key key, Item item, boolean withCas) {
+		writeValueLine(buffer, key, item.flags(), item.value().length, withCas, item.cas());
+		buffer.writeBytes(item.value());
+		buffer.writeBytes(CRLF);
+	}
+
+	/**
+	 * Writes the answer to a single-key retrieval of a value the store lends: a large value
+	 * is not copied but joined to the answer, which takes over the item's reference (and
+	 * releases it once written).
+	 * @param allocator the allocator
+	 * @param key the key
+	 * @param item the item
+	 * @param withCas whether to write the CAS unique ({@code gets})
+	 * @return the response bytes
+	 */
+	public static ByteBuf value(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
+		return lentValue(allocator, key, item, withCas, CRLF_END);
+	}
+
+	/**
+	 * Writes one {@code VALUE} block of a multi-key retrieval of a value the store lends, as
+	 * {@link #value(ByteBufAllocator, Key, LentItem, boolean)} writes a whole answer.
+	 * @param allocator the allocator
+	 * @param key the key
+	 * @param item the item
+	 * @param withCas whether to write the CAS unique ({@code gets})
+	 * @return the response bytes
+	 */
+	public static ByteBuf valueBlock(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
+		return lentValue(allocator, key, item, withCas, CRLF_ONLY);
+	}
+
+	private static ByteBuf lentValue(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas, ByteBuf tail) {
+		ByteBuf value = item.value();
+		int length = value.readableBytes();
+		if (length <= LARGEST_COPIED_VALUE) {
+			try {
+				ByteBuf buffer = allocator.buffer(VALUE.length + key.length() + 48 + length + tail.readableBytes());
+				writeValueLine(buffer, key, item.flags(), length, withCas, item.cas());
+				return buffer.writeBytes(value, value.readerIndex(), length).writeBytes(tail.duplicate());
+			}
+			finally {
+				value.release();
+			}
+		}
+		ByteBuf line = allocator.buffer(VALUE.length + key.length() + 48);
+		writeValueLine(line, key, item.flags(), length, withCas, item.cas());
+		return allocator.compositeBuffer(3).addComponents(true, line, value, tail.duplicate());
+	}
+
+	/** {@code VALUE <key> <flags> <bytes> [<cas unique>]\r\n}. */
+	private static void writeValueLine(ByteBuf buffer, Key key, int flags, int length, boolean withCas, long cas) {
 		buffer.writeBytes(VALUE);
 		buffer.writeBytes(key.unsafeBytes());
 		buffer.writeByte(' ');
-		AsciiDecimal.write(buffer, Integer.toUnsignedLong(item.flags()));
+		AsciiDecimal.write(buffer, Integer.toUnsignedLong(flags));
 		buffer.writeByte(' ');
-		AsciiDecimal.write(buffer, item.value().length);
+		AsciiDecimal.write(buffer, length);
 		if (withCas) {
 			buffer.writeByte(' ');
-			AsciiDecimal.writeUnsigned(buffer, item.cas());
+			AsciiDecimal.writeUnsigned(buffer, cas);
 		}
-		buffer.writeBytes(CRLF);
-		buffer.writeBytes(item.value());
 		buffer.writeBytes(CRLF);
 	}
 
