@@ -60,10 +60,10 @@ mkdir -p "$OUT_DIR" "$(dirname "$CP_FILE")"
 
 # ---------------------------------------------------------------- build (ours + loadgen)
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-	# package, not install: the local repository is shared
-	(cd "$REPO" && mvn -B -q -pl memcached-server-core package -DskipTests)
-	# runtime scope only: no test jars, so no slf4j binding -> silent logging
-	(cd "$REPO" && mvn -B -q -pl memcached-server-core dependency:build-classpath \
+	# package, not install: the local repository is shared. -am builds the modules core's tests
+	# use too; core comes last, so the class path written is core's. Runtime scope only: no test
+	# jars, so no slf4j binding -> silent logging
+	(cd "$REPO" && mvn -B -q -pl memcached-server-core -am package dependency:build-classpath -DskipTests \
 		-DincludeScope=runtime -Dmdep.outputFile="$CP_FILE")
 	# private copy: target/ may be rebuilt while we run
 	rm -rf "$CLASSES_COPY"
