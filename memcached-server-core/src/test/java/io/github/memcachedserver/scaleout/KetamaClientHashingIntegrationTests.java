@@ -13,6 +13,8 @@ import net.spy.memcached.ConnectionFactoryBuilder.Locator;
 import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.OperationTimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +59,7 @@ class KetamaClientHashingIntegrationTests {
 				instances.get(1).stop();
 				awaitMiss(ketama, owned.get(1).get(0));
 				for (String key : owned.get(1)) {
-					assertThat(ketama.get(key)).as(key + " lived on the dead instance").isNull();
+					assertThat(servedValue(ketama, key)).as(key + " lived on the dead instance").isNull();
 				}
 				for (int survivor : List.of(0, 2)) {
 					for (String key : owned.get(survivor)) {
@@ -81,6 +83,20 @@ class KetamaClientHashingIntegrationTests {
 			.setFailureMode(FailureMode.Redistribute)
 			.setOpTimeout(2000)
 			.build(), addresses);
+	}
+
+	/**
+	 * The value the client gets for a key of the dead instance, or {@code null}: a miss on the
+	 * next instance of the ring, or a timeout while the client retries the dead one (spymemcached
+	 * does when no other node of the key's sequence is active, or while it reconnects).
+	 */
+	private static @Nullable Object servedValue(MemcachedClient client, String key) {
+		try {
+			return client.get(key);
+		}
+		catch (OperationTimeoutException ex) {
+			return null;
+		}
 	}
 
 	/** Waits until the client has noticed the instance is gone and sends its keys on along the ring. */
