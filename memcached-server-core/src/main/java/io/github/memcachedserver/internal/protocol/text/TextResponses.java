@@ -213,9 +213,13 @@ public final class TextResponses {
 				value.release();
 			}
 		}
-		ByteBuf line = allocator.buffer(VALUE.length + key.length() + 48);
+		// every part direct, as the lent value is: a composite with a heap part would be copied
+		// whole into a new direct buffer by the channel before it is written
+		ByteBuf line = allocator.directBuffer(VALUE.length + key.length() + 48);
 		writeValueLine(line, key, item.flags(), length, withCas, item.cas());
-		return allocator.compositeBuffer(3).addComponents(true, line, value, tail.duplicate());
+		ByteBuf end = allocator.directBuffer(tail.readableBytes()).writeBytes(tail, tail.readerIndex(),
+				tail.readableBytes());
+		return allocator.compositeDirectBuffer(3).addComponents(true, line, value, end);
 	}
 
 	/** {@code VALUE <key> <flags> <bytes> [<cas unique>]\r\n}. */
