@@ -66,7 +66,10 @@ class ProductDatabaseOutageTests {
 	@Test
 	void answersServerErrorWhileTheDatabaseIsDownThenRecovers() throws Exception {
 		ActuatorClient actuator = new ActuatorClient(this.httpPort);
-		try (MemcachedTestClient client = MemcachedTestClient.connect(this.server.port())) {
+		// while the database is down a command waits for the pool's acquire and connect times
+		// (3 s each) before it fails: longer than the client's default read timeout
+		try (MemcachedTestClient client = MemcachedTestClient.connect("127.0.0.1", this.server.port(),
+				Duration.ofSeconds(30))) {
 			assertThat(client.send("get product:1\r\n")).hasSize(3).endsWith("END");
 			assertThat(actuator.get("health").component("r2dbc")).isEqualTo("UP");
 
