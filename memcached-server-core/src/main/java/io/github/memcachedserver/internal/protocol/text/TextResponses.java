@@ -43,9 +43,10 @@ public final class TextResponses {
 
 	private static final byte[] CRLF = ascii("\r\n");
 
-	private static final ByteBuf CRLF_END = constant("\r\nEND\r\n");
+	/** Direct, as the lent values these follow: see {@code lentValue}. */
+	private static final ByteBuf CRLF_END = directConstant("\r\nEND\r\n");
 
-	private static final ByteBuf CRLF_ONLY = constant("\r\n");
+	private static final ByteBuf CRLF_ONLY = directConstant("\r\n");
 
 	/**
 	 * Lent values up to this size are copied into the answer: the connection gathers small
@@ -217,9 +218,7 @@ public final class TextResponses {
 		// whole into a new direct buffer by the channel before it is written
 		ByteBuf line = allocator.directBuffer(VALUE.length + key.length() + 48);
 		writeValueLine(line, key, item.flags(), length, withCas, item.cas());
-		ByteBuf end = allocator.directBuffer(tail.readableBytes()).writeBytes(tail, tail.readerIndex(),
-				tail.readableBytes());
-		return allocator.compositeDirectBuffer(3).addComponents(true, line, value, end);
+		return allocator.compositeDirectBuffer(3).addComponents(true, line, value, tail.duplicate());
 	}
 
 	/** {@code VALUE <key> <flags> <bytes> [<cas unique>]\r\n}. */
@@ -235,6 +234,11 @@ public final class TextResponses {
 			AsciiDecimal.writeUnsigned(buffer, cas);
 		}
 		buffer.writeBytes(CRLF);
+	}
+
+	private static ByteBuf directConstant(String text) {
+		byte[] bytes = ascii(text);
+		return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
 	}
 
 	static ByteBuf constant(String text) {
