@@ -5,7 +5,7 @@
 #   bench/run-hazelcast-load.sh
 #
 # Every server is the sample application (`java -cp`, the reactor's classes), except memcached
-# (Debian's 1.6.18, -t 1). Load: bench/LoadGen.java, every reply checked; CONNS connections,
+# (Debian's 1.6.18, -t 1). Load: bench/loadgen.c, every reply checked; CONNS connections,
 # 1 request in flight each, 90% get / 10% set, 100-byte values, 10,000 keys, SECS measured seconds
 # after LG_WARMUP. The Hazelcast store runs as two members (two JVMs) on loopback and the load goes
 # to one of them, so about half the keys are owned by the other. The single-get latency is one
@@ -24,7 +24,7 @@ mkdir -p "$OUT_DIR"
 (cd "$REPO" && mvn -B -o -q -pl memcached-server-sample -am test-compile dependency:build-classpath \
 	-Dmdep.outputFile="$OUT_DIR/cp.txt" -Dmdep.includeScope=runtime)
 CP="$REPO/memcached-server-sample/target/classes:$(cat "$OUT_DIR/cp.txt")"
-javac -d "$OUT_DIR/loadgen" "$REPO/bench/LoadGen.java"
+gcc -O2 -o "$OUT_DIR/loadgen" "$REPO/bench/loadgen.c"
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -50,7 +50,7 @@ sample() { # name port args...
 load() { # label port args...
 	local label="$1" port="$2"; shift 2
 	echo "== $label" | tee -a "$OUT_DIR/results.txt"
-	java -cp "$OUT_DIR/loadgen" LoadGen --port "$port" --duration "$SECS" --warmup "$LG_WARMUP" "$@" \
+	"$OUT_DIR/loadgen" --port "$port" --duration "$SECS" --warmup "$LG_WARMUP" "$@" \
 		2>&1 | tee -a "$OUT_DIR/results.txt"
 }
 

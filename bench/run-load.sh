@@ -9,7 +9,7 @@
 # against ours (JIT), then ours/memcached alternated ROUNDS times. Raw output and a markdown
 # summary (medians, ratio ours/memcached) go to OUT_DIR.
 #
-# Workloads (LoadGen, every reply verified; 18-byte keys, 90% get / 10% set unless noted):
+# Workloads (bench/loadgen.c, every reply verified; 18-byte keys, 90% get / 10% set unless noted):
 #   a_loadgen    (a)  100 B values, CONNS connections, 1 request in flight each
 #   b_window16   (b)  as (a), 16 requests in flight per connection (pipelined text)
 #   b_batch16    (b)  as (a), batches of 16: write 16, wait for all 16 replies
@@ -23,7 +23,7 @@
 #   f_1m_after_ce     the same, named apart: put it after c_set90_1k e_100k to measure the same
 #                     servers once replaced large values have left their garbage
 #   a_memaslap        (a) with memcaslap (unverified; cross-check only)
-#   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: LoadGen speaks text only)
+#   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: loadgen speaks text and meta only)
 # Steps that are not load rounds (add them to WORKLOADS):
 #   mem_1m       fresh servers on MC_PORT+100 / OURS_PORT+100, store MEM_ITEMS items (32-byte keys,
 #                100-byte values), report RSS growth, `stats` bytes and, for ours, live heap after a
@@ -36,7 +36,7 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 OUT_DIR="${OUT_DIR:-/work/bench-run/results-$(date +%Y%m%d-%H%M%S)}"
 CLASSES_COPY="${CLASSES_COPY:-/work/bench-classes}"
 CP_FILE="${CP_FILE:-/work/bench-run/bench-cp-runtime.txt}"
-LOADGEN_DIR="${LOADGEN_DIR:-/work/bench-run/loadgen-classes}"
+LOADGEN="${LOADGEN:-/work/bench-run/loadgen}" # the compiled bench/loadgen.c
 SERVER_CPU="${SERVER_CPU:-1}"
 CLIENT_CPU="${CLIENT_CPU:-0}"
 MC_PORT="${MC_PORT:-31211}" # below the ephemeral range (32768+): no clash with TIME_WAIT client ports
@@ -69,8 +69,8 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 	rm -rf "$CLASSES_COPY"
 	cp -r "$REPO/memcached-server-core/target/classes" "$CLASSES_COPY"
 fi
-mkdir -p "$LOADGEN_DIR"
-javac -d "$LOADGEN_DIR" "$REPO/bench/LoadGen.java"
+mkdir -p "$(dirname "$LOADGEN")"
+gcc -O2 -o "$LOADGEN" "$REPO/bench/loadgen.c"
 
 cat > "$OUT_DIR/memaslap.cfg" <<'EOF'
 key
@@ -203,7 +203,7 @@ run_round() {
 		esac
 		sample_cpu "$pid" $((LG_WARMUP + 2)) "$window" "$log.cpu" &
 		sampler=$!
-		taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen "${args[@]}" > "$log" 2>&1 || rc=$?
+		taskset -c "$CLIENT_CPU" "$LOADGEN" "${args[@]}" > "$log" 2>&1 || rc=$?
 		read -r ops p50 p99 errs p999 ccpu max < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\) p999_us=\([0-9]*\) client_cpu=\([-0-9]*\) max_us=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' "$log") || true
 		;;
 	esac
@@ -255,7 +255,7 @@ memory_run() {
 	# memcached
 	mc_stats "$mport" > /dev/null
 	m_rss0=$(rss_kb "$mpid")
-	taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen --port "$mport" --fill "$MEM_ITEMS" --key-size 32 \
+	taskset -c "$CLIENT_CPU" "$LOADGEN" --port "$mport" --fill "$MEM_ITEMS" --key-size 32 \
 		--value-size 100 > "$OUT_DIR/mem-memcached-fill.log" 2>&1
 	sleep 2
 	m_rss1=$(rss_kb "$mpid")
@@ -264,7 +264,7 @@ memory_run() {
 	mc_stats "$oport" > /dev/null
 	o_live0=$(live_heap "$opid" "$OUT_DIR/mem-ours-histo-before.txt")
 	o_rss0=$(rss_kb "$opid")
-	taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen --port "$oport" --fill "$MEM_ITEMS" --key-size 32 \
+	taskset -c "$CLIENT_CPU" "$LOADGEN" --port "$oport" --fill "$MEM_ITEMS" --key-size 32 \
 		--value-size 100 > "$OUT_DIR/mem-ours-fill.log" 2>&1
 	sleep 2
 	o_rss1=$(rss_kb "$opid")
@@ -298,7 +298,7 @@ jfr_run() {
 	quiet_gate
 	jcmd "$OURS_PID" JFR.start name=bench settings=profile duration="${JFR_SECS}s" filename="$jfr" \
 		> "$OUT_DIR/jfr-start.txt" 2>&1
-	taskset -c "$CLIENT_CPU" java -cp "$LOADGEN_DIR" LoadGen --port "$OURS_PORT" --conns "$CONNS" --depth 1 \
+	taskset -c "$CLIENT_CPU" "$LOADGEN" --port "$OURS_PORT" --conns "$CONNS" --depth 1 \
 		--duration "$JFR_SECS" --warmup 0 > "$OUT_DIR/jfr-loadgen.log" 2>&1 || true
 	for _ in $(seq 1 50); do
 		[[ -s $jfr ]] && break
