@@ -12,7 +12,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 MINUTES="${MINUTES:-10}"
 LIMIT_MB="${LIMIT_MB:-64}"
-OURS_OPTS="${OURS_OPTS:--Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=192m -XX:+ExitOnOutOfMemoryError}"
+OURS_OPTS="${OURS_OPTS:--Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=192m -XX:TrimNativeHeapInterval=5000 -XX:+ExitOnOutOfMemoryError}"
 MC_PORT="${MC_PORT:-31311}"
 OURS_PORT="${OURS_PORT:-31312}"
 OUT="${OUT:-/work/bench-run/rss-flood-$(date +%Y%m%d-%H%M%S).md}"
