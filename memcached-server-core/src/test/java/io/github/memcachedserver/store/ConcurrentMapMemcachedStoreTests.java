@@ -15,13 +15,14 @@ import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MemcachedHandlers;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,25 +68,9 @@ class ConcurrentMapMemcachedStoreTests {
 		finally {
 			lent.value().release();
 		}
-		MemcachedCommandHandler applications = new MemcachedCommandHandler() {
-
-			@Override
-			public Mono<Item> get(Session session, Key key) {
-				return Mono.empty();
-			}
-
-			@Override
-			public Mono<StoreResult> set(Session session, Key key, Entry entry) {
-				return Mono.just(StoreResult.STORED);
-			}
-
-			@Override
-			public Mono<Boolean> delete(Session session, Key key) {
-				return Mono.just(false);
-			}
-
-		};
-		assertThat(Lenders.of(applications)).as("a handler of the application's").isNull();
+		// a handler wrapping the store reads through the SPI, which copies
+		MemcachedCommandHandler wrapped = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
+		assertThat(Lenders.of(wrapped)).isNull();
 	}
 
 	@Test
