@@ -97,26 +97,22 @@ public final class MetaResponses {
 		if (value == null) {
 			return encode(allocator, command, result);
 		}
-		if (!answers(command, result) || command.flags().opaqueTooLong() || !sendsValue(command, result, true)) {
+		// a hit: always answered, quiet or not
+		if (command.flags().opaqueTooLong() || !sendsValue(command, result, true)) {
 			int length = value.readableBytes();
 			value.release();
-			return answers(command, result) ? writeWithoutValue(allocator, command, result, length) : null;
+			ByteBuf out = allocator.buffer(64 + command.key().length());
+			if (command.flags().opaqueTooLong()) {
+				write(out, command, result);
+			}
+			else {
+				getLine(out, command, result, length, false);
+			}
+			return out;
 		}
 		ByteBuf answer = ValueAnswer.start(allocator, 64 + command.key().length(), value, VALUE_END);
 		getLine(answer, command, result, value.readableBytes(), true);
 		return ValueAnswer.finish(answer, value, VALUE_END);
-	}
-
-	private static ByteBuf writeWithoutValue(ByteBufAllocator allocator, MetaCommand command, MetaResult result,
-			int valueLength) {
-		ByteBuf out = allocator.buffer(64);
-		if (command.flags().opaqueTooLong()) {
-			write(out, command, result);
-		}
-		else {
-			getLine(out, command, result, valueLength, false);
-		}
-		return out;
 	}
 
 	/**
