@@ -45,6 +45,11 @@ import reactor.core.publisher.Mono;
  * approximated by the CLOCK algorithm (a hand sweeps the class's chunks and evicts items
  * not read since it last passed). The {@code bytes} statistic counts items as memcached
  * counts them ({@link ItemSize}).
+ * <p>
+ * The server's reads of this store send values straight from its memory: a value being
+ * written to a client keeps its chunk until the write ends, whatever happens to the item
+ * meanwhile. Reads through this class's methods (the handler SPI) copy the value into the
+ * {@link Item}'s bytes.
  *
  * @since 0.1.0
  */
