@@ -272,8 +272,8 @@ final class CommandDispatcher {
 
 	/**
 	 * A multi-key {@code get} or {@code gat} from the built-in store: every key is read at
-	 * once, its value lent; each block is made when the queue asks for it, and the values not written (the
-	 * connection closed meanwhile) are given back.
+	 * once, its value lent; each block is made when the queue asks for it, and the values not
+	 * written (the connection closed meanwhile) are given back.
 	 */
 	private Flux<ByteBuf> lendAll(LendingStore store, RetrievalCommand command, Set<Key> distinct,
 			ByteBufAllocator allocator, CommandOutcome outcome) {

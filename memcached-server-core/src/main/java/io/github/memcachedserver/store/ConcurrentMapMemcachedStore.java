@@ -319,7 +319,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		Key key = command.key();
 		MetaFlags flags = command.flags();
 		MetaResult result = switch (command.code()) {
-			case 'g' -> metaGet(key, flags, (hit, item) -> hit.withValue(item.value()), MetaResult.of(MetaResult.Status.MISS));
+			case 'g' -> metaGet(key, flags, (hit, item) -> hit.withValue(item.value()),
+					MetaResult.of(MetaResult.Status.MISS));
 			case 's' -> metaSet(key, flags, command.value());
 			case 'd' -> metaDelete(key, flags);
 			case 'a' -> metaArithmetic(key, flags);
