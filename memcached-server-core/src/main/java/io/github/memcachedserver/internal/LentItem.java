@@ -1,15 +1,27 @@
 package io.github.memcachedserver.internal;
 
+import io.github.memcachedserver.handler.Item;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
- * An item whose value is a view of the store's memory, kept from being freed or reused
- * until the view is released: the answer that writes it takes it over, and whoever drops
- * the item unwritten must release it.
+ * An item whose value is a buffer that an answer takes over: from the built-in store, a
+ * view of the store's memory, kept from being freed or reused until the view is released.
+ * The answer that writes it releases it, and whoever drops the item unwritten must.
  *
  * @param value the value (one reference, the holder's)
  * @param flags the client flags
  * @param cas the CAS unique
  */
 public record LentItem(ByteBuf value, int flags, long cas) {
+
+	/**
+	 * Wraps an item a handler returned, whose value is on the heap, without copying it.
+	 * @param item the item
+	 * @return the item, its value wrapped
+	 */
+	public static LentItem of(Item item) {
+		return new LentItem(Unpooled.wrappedBuffer(item.value()), item.flags(), item.cas());
+	}
+
 }

@@ -12,6 +12,9 @@ import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.Lenders;
+import io.github.memcachedserver.internal.LendingStore;
+import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
@@ -20,6 +23,7 @@ import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.observation.MemcachedProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -36,7 +40,12 @@ final class BinaryCommandDispatcher {
 	/** Increment and decrement create nothing on a miss when their exptime is this. */
 	private static final long NO_CREATE = 0xffffffffL;
 
+	private static final byte[] NO_BYTES = {};
+
 	private final MemcachedCommandHandler handler;
+
+	/** The built-in store's lending side: its reads send values without copying them. */
+	private final @Nullable LendingStore lender;
 
 	private final ServerStatistics statistics;
 
@@ -54,6 +63,7 @@ final class BinaryCommandDispatcher {
 			String version, Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
+		this.lender = Lenders.of(handler);
 		this.authentication = authentication;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
@@ -149,17 +159,22 @@ final class BinaryCommandDispatcher {
 		Session session = connection.session();
 		Key key = request.key();
 		byte[] extras = request.extras();
+		LendingStore store = this.lender;
 		return switch (request.command()) {
-			case Opcodes.GET, Opcodes.GETK -> this.handlerTimeout.answer(connection.reads().get(key, report.observation()),
-					(item) -> hit(request, item, true, allocator, report, false),
-					() -> miss(request, allocator, report, false));
+			case Opcodes.GET, Opcodes.GETK -> (store != null) ? lent(request, store.lend(key), allocator, report, false)
+					: this.handlerTimeout.answer(connection.reads().get(key, report.observation()),
+							(item) -> hit(request, LentItem.of(item), allocator, report, false),
+							() -> miss(request, allocator, report, false));
 			case Opcodes.TOUCH, Opcodes.GAT, Opcodes.GATK -> {
 				long exptime = BinaryCommandDecoder.readInt(extras, 0) & 0xffffffffL;
+				if (store != null) {
+					yield lent(request, store.lendTouched(key, exptime), allocator, report, true);
+				}
 				// a touch answers with the item's flags and CAS as it was found, even when the new
 				// exptime has already passed, as memcached does: no read after the touch
 				Mono<Item> touched = this.handlerTimeout.guard(this.handler.getAndTouch(session, key, exptime));
 				yield touched
-					.map((item) -> hit(request, item, request.command() != Opcodes.TOUCH, allocator, report, true))
+					.map((item) -> hit(request, LentItem.of(item), allocator, report, true))
 					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, report, true)));
 			}
 			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, session, allocator, report);
@@ -190,17 +205,26 @@ final class BinaryCommandDispatcher {
 		};
 	}
 
-	private ByteBuf hit(BinaryRequest request, Item item, boolean withValue, ByteBufAllocator allocator,
+	/** Answers a read of the built-in store, whose value it lends: the answer sends it without a copy. */
+	private Mono<ByteBuf> lent(BinaryRequest request, @Nullable LentItem item, ByteBufAllocator allocator,
 			CommandOutcome report, boolean touch) {
+		return Mono.justOrEmpty((item != null) ? hit(request, item, allocator, report, touch)
+				: miss(request, allocator, report, touch));
+	}
+
+	/** Answers a read that hit; the answer takes over the item's value. */
+	private ByteBuf hit(BinaryRequest request, LentItem item, ByteBufAllocator allocator, CommandOutcome report,
+			boolean touch) {
 		count(touch, true);
 		report.result = "hit";
 		boolean withKey = request.command() == Opcodes.GETK || request.command() == Opcodes.GATK;
-		byte[] key = withKey ? request.key().unsafeBytes() : new byte[0];
-		byte[] value = withValue ? item.value() : new byte[0];
-		return BinaryResponses.start(allocator, request, Opcodes.STATUS_OK, 4, key.length, value.length, item.cas())
-			.writeInt(item.flags())
-			.writeBytes(key)
-			.writeBytes(value);
+		byte[] key = withKey ? request.key().unsafeBytes() : NO_BYTES;
+		if (request.command() == Opcodes.TOUCH) {
+			// a touch answers with the item's flags and CAS, not its value
+			item.value().release();
+			item = new LentItem(Unpooled.EMPTY_BUFFER, item.flags(), item.cas());
+		}
+		return BinaryResponses.value(allocator, request, item, key);
 	}
 
 	private ByteBuf miss(BinaryRequest request, ByteBufAllocator allocator, CommandOutcome report, boolean touch) {

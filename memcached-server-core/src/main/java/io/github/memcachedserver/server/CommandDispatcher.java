@@ -29,8 +29,10 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.LentMetaResult;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.github.memcachedserver.observation.MemcachedProtocol;
@@ -50,6 +52,9 @@ final class CommandDispatcher {
 
 	private final MemcachedCommandHandler handler;
 
+	/** The built-in store's lending side: its reads send values without copying them. */
+	private final @Nullable LendingStore lender;
+
 	private final ServerStatistics statistics;
 
 	private final StatsReport statsReport;
@@ -64,6 +69,7 @@ final class CommandDispatcher {
 			Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
+		this.lender = Lenders.of(handler);
 		this.authentication = authentication;
 		this.observations = observations;
 		this.statistics = statistics;
@@ -206,13 +212,14 @@ final class CommandDispatcher {
 			CommandOutcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
-		if (!command.touch() && this.handler instanceof LendingStore store) {
+		LendingStore store = this.lender;
+		if (store != null) {
 			// the built-in store lends the value's memory: the answer sends it without a copy
 			return Mono.fromSupplier(() -> {
-				LentItem hit = store.lend(key);
+				LentItem hit = lend(store, command, key);
 				outcome.hits += (hit != null) ? 1 : 0;
 				outcome.misses += (hit != null) ? 0 : 1;
-				countRead(false, hit != null);
+				countRead(command.touch(), hit != null);
 				return (hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end();
 			});
 		}
@@ -241,7 +248,8 @@ final class CommandDispatcher {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
 		Set<Key> distinct = new LinkedHashSet<>(keys);
-		if (!command.touch() && this.handler instanceof LendingStore store) {
+		LendingStore store = this.lender;
+		if (store != null) {
 			return lendAll(store, command, distinct, allocator, outcome);
 		}
 		Mono<Map<Key, Item>> items = command.touch() ? Flux.fromIterable(distinct)
@@ -263,16 +271,16 @@ final class CommandDispatcher {
 	}
 
 	/**
-	 * A multi-key {@code get} from the built-in store: every key is read at once, its value
-	 * lent; each block is made when the queue asks for it, and the values not written (the
-	 * connection closed meanwhile) are given back.
+	 * A multi-key {@code get} or {@code gat} from the built-in store: every key is read at
+	 * once, its value lent; each block is made when the queue asks for it, and the values not
+	 * written (the connection closed meanwhile) are given back.
 	 */
 	private Flux<ByteBuf> lendAll(LendingStore store, RetrievalCommand command, Set<Key> distinct,
 			ByteBufAllocator allocator, CommandOutcome outcome) {
 		return Flux.using(() -> {
 			Map<Key, LentItem> found = new HashMap<>();
 			for (Key key : distinct) {
-				LentItem item = store.lend(key);
+				LentItem item = lend(store, command, key);
 				if (item != null) {
 					found.put(key, item);
 				}
@@ -283,7 +291,7 @@ final class CommandDispatcher {
 				boolean hit = found.containsKey(key);
 				outcome.hits += hit ? 1 : 0;
 				outcome.misses += hit ? 0 : 1;
-				countRead(false, hit);
+				countRead(command.touch(), hit);
 			}
 			// a key asked twice is sent twice: each block takes a reference of its own
 			return Flux.fromIterable(command.keys()).filter(found::containsKey).map((key) -> {
@@ -292,6 +300,10 @@ final class CommandDispatcher {
 				return TextResponses.valueBlock(allocator, key, block, command.withCas());
 			}).concatWith(Mono.fromSupplier(() -> outcome.finished(TextResponses.end())));
 		}, (found) -> found.values().forEach((item) -> item.value().release()));
+	}
+
+	private static @Nullable LentItem lend(LendingStore store, RetrievalCommand command, Key key) {
+		return command.touch() ? store.lendTouched(key, command.exptime()) : store.lend(key);
 	}
 
 	private void countRead(boolean touch, boolean hit) {
@@ -338,6 +350,14 @@ final class CommandDispatcher {
 			CommandOutcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
+		}
+		LendingStore store = this.lender;
+		if (command.code() == 'g' && store != null) {
+			return Mono.fromSupplier(() -> {
+				LentMetaResult found = store.lendMeta(command);
+				outcome.result = countMeta(command, found.result());
+				return MetaResponses.encode(allocator, command, found);
+			});
 		}
 		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
 		if (handlerAnswer instanceof Callable<?> ready) {

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.MetaFlags;
@@ -21,8 +23,10 @@ import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.handler.StoreStatistics;
+import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.LentMetaResult;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -41,10 +45,20 @@ import reactor.core.publisher.Mono;
  * approximated by the CLOCK algorithm (a hand sweeps the class's chunks and evicts items
  * not read since it last passed). The {@code bytes} statistic counts items as memcached
  * counts them ({@link ItemSize}).
+ * <p>
+ * The server's reads of this store send values straight from its memory: a value being
+ * written to a client keeps its chunk until the write ends, whatever happens to the item
+ * meanwhile. Reads through this class's methods (the handler SPI) copy the value into the
+ * {@link Item}'s bytes.
  *
  * @since 0.1.0
  */
-public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics, LendingStore {
+public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics {
+
+	static {
+		// the server reaches the lending side through the internal accessor, not this class's API
+		Lenders.register((handler) -> (handler instanceof ConcurrentMapMemcachedStore store) ? store.lender : null);
+	}
 
 	/** memcached's default memory limit ({@code -m 64}). */
 	public static final long DEFAULT_MEMORY_LIMIT = 64L * 1024 * 1024;
@@ -57,6 +71,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	private static final String OUT_OF_MEMORY = "out of memory storing object";
 
 	private final SlabMemory memory;
+
+	private final LendingStore lender = new Lender();
 
 	private final ItemTable items;
 
@@ -111,29 +127,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	@Override
 	public Mono<Item> get(Session session, Key key) {
-		Item item = read(key, (live, now) -> {
-			live.bump(now);
-			return live.toItem();
-		});
+		Item item = fetch(key, StoredItem::toItem);
 		return (item != null) ? Mono.just(item) : Mono.empty();
-	}
-
-	@Override
-	public @Nullable LentItem lend(Key key) {
-		return read(key, (live, now) -> {
-			live.bump(now);
-			return new LentItem(live.lendValue(), live.flags(), live.cas());
-		});
 	}
 
 	@Override
 	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
 		Map<Key, Item> found = new HashMap<>();
 		for (Key key : keys) {
-			Item item = read(key, (live, now) -> {
-				live.bump(now);
-				return live.toItem();
-			});
+			Item item = fetch(key, StoredItem::toItem);
 			if (item != null) {
 				found.put(key, item);
 			}
@@ -267,13 +269,26 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		}));
 	}
 
+	/** Reads a key as {@code get} does: a hit is a use of the item. */
+	private <R> @Nullable R fetch(Key key, Function<StoredItem, R> take) {
+		return read(key, (live, now) -> {
+			live.bump(now);
+			return take.apply(live);
+		});
+	}
+
 	@Override
 	public Mono<Item> getAndTouch(Session session, Key key, long exptime) {
-		Item item = update(key, (live, now, result) -> {
-			result.value = (touched(live, exptime, now) != null) ? live.toItem() : null;
+		Item item = fetchTouched(key, exptime, StoredItem::toItem);
+		return (item != null) ? Mono.just(item) : Mono.empty();
+	}
+
+	/** Reads a key and sets its expiry, as {@code gat} does. */
+	private <R> @Nullable R fetchTouched(Key key, long exptime, Function<StoredItem, R> take) {
+		return update(key, (live, now, result) -> {
+			result.value = (touched(live, exptime, now) != null) ? take.apply(live) : null;
 			return live;
 		});
-		return (item != null) ? Mono.just(item) : Mono.empty();
 	}
 
 	/** Changes the expiry in place, as memcached does, and counts it as a read. */
@@ -304,7 +319,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		Key key = command.key();
 		MetaFlags flags = command.flags();
 		MetaResult result = switch (command.code()) {
-			case 'g' -> metaGet(key, flags);
+			case 'g' -> metaGet(key, flags, (hit, item) -> hit.withValue(item.value()),
+					MetaResult.of(MetaResult.Status.MISS));
 			case 's' -> metaSet(key, flags, command.value());
 			case 'd' -> metaDelete(key, flags);
 			case 'a' -> metaArithmetic(key, flags);
@@ -313,18 +329,22 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return Mono.just(result);
 	}
 
-	private MetaResult metaGet(Key key, MetaFlags flags) {
+	/**
+	 * Carries out an {@code mg}; {@code withValue} completes a hit with the item's value,
+	 * copied or lent, under the lock for the key.
+	 */
+	private <R> R metaGet(Key key, MetaFlags flags, BiFunction<MetaResult, StoredItem, R> withValue, R miss) {
 		if (flags.vivifyTtl() == null && flags.ttl() == null && flags.recacheThreshold() == null) {
 			// a plain read, counted as get counts it when it finds an expired or flushed item
-			MetaResult hit = read(key, (live, now) -> metaHit(live, flags, now, false));
-			return (hit != null) ? hit : MetaResult.of(MetaResult.Status.MISS);
+			R hit = read(key, (live, now) -> withValue.apply(metaHit(live, flags, now, false), live));
+			return (hit != null) ? hit : miss;
 		}
 		return update(key, (live, now, outcome) -> {
 			StoredItem item = live;
 			boolean created = false;
 			if (item == null) {
 				if (flags.vivifyTtl() == null) {
-					outcome.value = MetaResult.of(MetaResult.Status.MISS);
+					outcome.value = miss;
 					return null;
 				}
 				// a stub whose creator wins the right to fill it (anti-dogpiling); its expiry comes with N below
@@ -332,12 +352,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				this.totalItems.increment();
 				created = true;
 			}
-			outcome.value = metaHit(item, flags, now, created);
+			outcome.value = withValue.apply(metaHit(item, flags, now, created), item);
 			return item;
 		});
 	}
 
-	/** What {@code mg} finds, after applying its flags to the item in request order. */
+	/** What {@code mg} finds (all but the value), after applying its flags to the item in request order. */
 	private static MetaResult metaHit(StoredItem item, MetaFlags flags, long now, boolean created) {
 		boolean fetchedBefore = item.fetched();
 		long sinceAccess = now - item.lastAccess();
@@ -358,7 +378,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		if (!flags.noBump()) {
 			item.bump(now);
 		}
-		return new MetaResult(MetaResult.Status.HIT, item.value(), item.flags(), item.cas(), expiry.ttlShown(now),
+		return new MetaResult(MetaResult.Status.HIT, null, item.flags(), item.cas(), expiry.ttlShown(now),
 				sinceAccess, fetchedBefore, won, item.stale(), tokenSentBefore && !created, item.size(),
 				item.binaryKey());
 	}
@@ -718,6 +738,30 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		this.reclaimed.reset();
 		this.expiredReads.reset();
 		this.flushedReads.reset();
+	}
+
+	/**
+	 * The reads that answer with a value, lending it: the same reads as the SPI's, under
+	 * the same locks, so a value cannot be freed before the answer holds its reference.
+	 */
+	private final class Lender implements LendingStore {
+
+		@Override
+		public @Nullable LentItem lend(Key key) {
+			return fetch(key, StoredItem::toLentItem);
+		}
+
+		@Override
+		public @Nullable LentItem lendTouched(Key key, long exptime) {
+			return fetchTouched(key, exptime, StoredItem::toLentItem);
+		}
+
+		@Override
+		public LentMetaResult lendMeta(MetaCommand command) {
+			return metaGet(command.key(), command.flags(), (hit, item) -> new LentMetaResult(hit, item.lendValue()),
+					LentMetaResult.MISS);
+		}
+
 	}
 
 	@FunctionalInterface

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.github.memcachedserver.handler.Item;
+import io.github.memcachedserver.internal.LentItem;
 
 /**
  * A view of one item of the built-in store, which lives in a chunk of {@link SlabMemory},
@@ -329,6 +330,10 @@ final class StoredItem {
 
 	Item toItem() {
 		return new Item(value(), flags(), cas());
+	}
+
+	LentItem toLentItem() {
+		return new LentItem(lendValue(), flags(), cas());
 	}
 
 	private boolean has(int bit) {

@@ -1,17 +1,28 @@
 package io.github.memcachedserver.store;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.memcachedserver.handler.ClientErrorException;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.MemcachedCommandHandler;
+import io.github.memcachedserver.handler.MemcachedHandlers;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
+import io.github.memcachedserver.internal.Lenders;
+import io.github.memcachedserver.internal.LendingStore;
+import io.github.memcachedserver.internal.LentItem;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +35,43 @@ class ConcurrentMapMemcachedStoreTests {
 	private final SteppingClock clock = new SteppingClock();
 
 	private final ConcurrentMapMemcachedStore store = ConcurrentMapMemcachedStore.builder().clock(this.clock).build();
+
+	@Test
+	void thePublicStoreShowsNoInternalType() {
+		for (Class<?> type : List.of(ConcurrentMapMemcachedStore.class, ConcurrentMapMemcachedStore.Builder.class)) {
+			List<Class<?>> shown = new ArrayList<>(List.of(type.getInterfaces()));
+			shown.add(type.getSuperclass());
+			for (Method method : type.getMethods()) {
+				shown.add(method.getReturnType());
+				shown.addAll(List.of(method.getParameterTypes()));
+			}
+			for (Constructor<?> constructor : type.getConstructors()) {
+				shown.addAll(List.of(constructor.getParameterTypes()));
+			}
+			for (Field field : type.getFields()) {
+				shown.add(field.getType());
+			}
+			assertThat(shown).as("types in the API of %s", type.getSimpleName())
+				.noneMatch((shownType) -> shownType.getPackageName().startsWith("io.github.memcachedserver.internal"));
+		}
+	}
+
+	@Test
+	void theServerReachesTheLendingSideThroughTheInternalAccessor() {
+		set("k", "value", 0);
+		LendingStore lender = Lenders.of(this.store);
+		assertThat(lender).isNotNull();
+		LentItem lent = lender.lend(Key.of("k"));
+		try {
+			assertThat(lent.value().toString(StandardCharsets.US_ASCII)).isEqualTo("value");
+		}
+		finally {
+			lent.value().release();
+		}
+		// a handler wrapping the store reads through the SPI, which copies
+		MemcachedCommandHandler wrapped = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
+		assertThat(Lenders.of(wrapped)).isNull();
+	}
 
 	@Test
 	void relativeExpiryEndsAfterTheGivenSeconds() {

@@ -2,8 +2,11 @@ package io.github.memcachedserver.internal.protocol.binary;
 
 import java.nio.charset.StandardCharsets;
 
+import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.protocol.ValueAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
 /**
  * Writes binary-protocol response packets: the 24-byte header, then extras, key and value.
@@ -13,6 +16,12 @@ import io.netty.buffer.ByteBufAllocator;
 public final class BinaryResponses {
 
 	private static final int HEADER_LENGTH = 24;
+
+	/** A get's extras: the client flags. */
+	private static final int FLAGS_LENGTH = 4;
+
+	/** A binary value is the packet's last part. */
+	private static final ByteBuf NO_TAIL = Unpooled.EMPTY_BUFFER;
 
 	private BinaryResponses() {
 	}
@@ -31,6 +40,25 @@ public final class BinaryResponses {
 	public static ByteBuf start(ByteBufAllocator allocator, BinaryRequest request, int status, int extrasLength,
 			int keyLength, int valueLength, long cas) {
 		return header(allocator, request.opcode(), request.opaque(), status, extrasLength, keyLength, valueLength, cas);
+	}
+
+	/**
+	 * Writes the answer to a get that hit: the client flags as extras, the key if asked for,
+	 * then the value, which the answer takes over (a lent value is joined, not copied: see
+	 * {@link ValueAnswer}).
+	 * @param allocator the allocator
+	 * @param request the request answered
+	 * @param item the item, its value to send (empty for a touch)
+	 * @param key the key to send, empty for none
+	 * @return the packet
+	 */
+	public static ByteBuf value(ByteBufAllocator allocator, BinaryRequest request, LentItem item, byte[] key) {
+		ByteBuf value = item.value();
+		ByteBuf answer = ValueAnswer.start(allocator, HEADER_LENGTH + FLAGS_LENGTH + key.length, value, NO_TAIL);
+		writeHeader(answer, request.opcode(), request.opaque(), Opcodes.STATUS_OK, FLAGS_LENGTH, key.length,
+				value.readableBytes(), item.cas());
+		answer.writeInt(item.flags()).writeBytes(key);
+		return ValueAnswer.finish(answer, value, NO_TAIL);
 	}
 
 	/**

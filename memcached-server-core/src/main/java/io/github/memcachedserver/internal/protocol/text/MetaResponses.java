@@ -6,6 +6,8 @@ import java.util.List;
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.MetaFlags;
 import io.github.memcachedserver.handler.MetaResult;
+import io.github.memcachedserver.internal.LentMetaResult;
+import io.github.memcachedserver.internal.protocol.ValueAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -22,6 +24,9 @@ import org.jspecify.annotations.Nullable;
 public final class MetaResponses {
 
 	private static final byte[] CRLF = { '\r', '\n' };
+
+	/** Direct, as the lent values it follows: see {@link ValueAnswer}. */
+	private static final ByteBuf VALUE_END = TextResponses.directConstant("\r\n");
 
 	private static final byte[] VA = TextResponses.ascii("VA ");
 
@@ -76,6 +81,38 @@ public final class MetaResponses {
 		ByteBuf out = allocator.buffer(sizeHint(command, result));
 		write(out, command, result);
 		return out;
+	}
+
+	/**
+	 * Writes the answer to an {@code mg} whose value the store lends: the value is joined to
+	 * the answer, which takes over its reference, or released when the answer does not send it.
+	 * @param allocator the allocator
+	 * @param command the {@code mg} command
+	 * @param found what it found, its value lent
+	 * @return the answer, or {@code null} when quiet mode suppresses it
+	 */
+	public static @Nullable ByteBuf encode(ByteBufAllocator allocator, MetaCommand command, LentMetaResult found) {
+		MetaResult result = found.result();
+		ByteBuf value = found.value();
+		if (value == null) {
+			return encode(allocator, command, result);
+		}
+		// a hit: always answered, quiet or not
+		if (command.flags().opaqueTooLong() || !sendsValue(command, result, true)) {
+			int length = value.readableBytes();
+			value.release();
+			ByteBuf out = allocator.buffer(64 + command.key().length());
+			if (command.flags().opaqueTooLong()) {
+				write(out, command, result);
+			}
+			else {
+				getLine(out, command, result, length, false);
+			}
+			return out;
+		}
+		ByteBuf answer = ValueAnswer.start(allocator, 64 + command.key().length(), value, VALUE_END);
+		getLine(answer, command, result, value.readableBytes(), true);
+		return ValueAnswer.finish(answer, value, VALUE_END);
 	}
 
 	/**
@@ -140,23 +177,35 @@ public final class MetaResponses {
 			status(out, command, result);
 			return;
 		}
-		MetaFlags flags = command.flags();
 		byte[] value = result.value();
-		// mg C (protocol.txt): an unchanged item is answered without its value
-		boolean sendValue = flags.returnValue() && value != null
-				&& (flags.compareCas() == null || flags.compareCas() != result.cas());
+		boolean sendValue = sendsValue(command, result, value != null);
+		getLine(out, command, result, (value != null) ? value.length : 0, sendValue);
+		if (sendValue) {
+			out.writeBytes(value).writeBytes(CRLF);
+		}
+	}
+
+	/** mg C (protocol.txt): an unchanged item is answered without its value. */
+	private static boolean sendsValue(MetaCommand command, MetaResult result, boolean hasValue) {
+		MetaFlags flags = command.flags();
+		return flags.returnValue() && hasValue && (flags.compareCas() == null || flags.compareCas() != result.cas());
+	}
+
+	/** Writes the line of an {@code mg} hit: {@code VA <length>} or {@code HD}, then the flags asked for. */
+	private static void getLine(ByteBuf out, MetaCommand command, MetaResult result, int valueLength,
+			boolean sendValue) {
 		if (sendValue) {
 			out.writeBytes(VA);
-			AsciiDecimal.write(out, value.length);
+			AsciiDecimal.write(out, valueLength);
 		}
 		else {
 			out.writeBytes(HD);
 		}
-		List<byte[]> tokens = flags.tokens();
+		List<byte[]> tokens = command.flags().tokens();
 		for (int i = 0; i < tokens.size(); i++) {
 			byte[] token = tokens.get(i);
 			switch (token[0]) {
-				case 's' -> number(out, 's', (value != null) ? value.length : 0);
+				case 's' -> number(out, 's', valueLength);
 				case 't' -> number(out, 't', result.ttl());
 				case 'c' -> unsignedNumber(out, 'c', result.cas());
 				case 'f' -> number(out, 'f', Integer.toUnsignedLong(result.clientFlags()));
@@ -178,9 +227,6 @@ public final class MetaResponses {
 			out.writeByte(' ').writeByte('W');
 		}
 		out.writeBytes(CRLF);
-		if (sendValue) {
-			out.writeBytes(value).writeBytes(CRLF);
-		}
 	}
 
 	/**

@@ -6,6 +6,7 @@ import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.protocol.ValueAnswer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -43,16 +44,10 @@ public final class TextResponses {
 
 	private static final byte[] CRLF = ascii("\r\n");
 
-	/** Direct, as the lent values these follow: see {@code lentValue}. */
+	/** Direct, as the lent values these follow: see {@link ValueAnswer}. */
 	private static final ByteBuf CRLF_END = directConstant("\r\nEND\r\n");
 
 	private static final ByteBuf CRLF_ONLY = directConstant("\r\n");
-
-	/**
-	 * Lent values up to this size are copied into the answer: the connection gathers small
-	 * answers into one buffer anyway, and a composite would cost more than the copy.
-	 */
-	private static final int LARGEST_COPIED_VALUE = 1024;
 
 	private TextResponses() {
 	}
@@ -141,12 +136,7 @@ public final class TextResponses {
 	 * @return the response bytes
 	 */
 	public static ByteBuf value(ByteBufAllocator allocator, Key key, @Nullable Item item, boolean withCas) {
-		if (item == null) {
-			return end();
-		}
-		ByteBuf buffer = allocator.buffer(valueSize(key, item) + END.readableBytes());
-		writeValue(buffer, key, item, withCas);
-		return buffer.writeBytes(END.duplicate());
+		return (item != null) ? value(allocator, key, LentItem.of(item), withCas) : end();
 	}
 
 	/**
@@ -159,19 +149,7 @@ public final class TextResponses {
 	 * @return the response bytes
 	 */
 	public static ByteBuf valueBlock(ByteBufAllocator allocator, Key key, Item item, boolean withCas) {
-		ByteBuf buffer = allocator.buffer(valueSize(key, item));
-		writeValue(buffer, key, item, withCas);
-		return buffer;
-	}
-
-	private static int valueSize(Key key, Item item) {
-		return VALUE.length + key.length() + 48 + item.value().length;
-	}
-
-	private static void writeValue(ByteBuf buffer, Key key, Item item, boolean withCas) {
-		writeValueLine(buffer, key, item.flags(), item.value().length, withCas, item.cas());
-		buffer.writeBytes(item.value());
-		buffer.writeBytes(CRLF);
+		return valueBlock(allocator, key, LentItem.of(item), withCas);
 	}
 
 	/**
@@ -181,7 +159,7 @@ public final class TextResponses {
 	 * @param allocator the allocator
 	 * @param key the key
 	 * @param item the item
-	 * @param withCas whether to write the CAS unique ({@code gets})
+	 * @param withCas whether to write the CAS unique ({@code gets}, {@code gats})
 	 * @return the response bytes
 	 */
 	public static ByteBuf value(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
@@ -194,7 +172,7 @@ public final class TextResponses {
 	 * @param allocator the allocator
 	 * @param key the key
 	 * @param item the item
-	 * @param withCas whether to write the CAS unique ({@code gets})
+	 * @param withCas whether to write the CAS unique ({@code gets}, {@code gats})
 	 * @return the response bytes
 	 */
 	public static ByteBuf valueBlock(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas) {
@@ -203,22 +181,9 @@ public final class TextResponses {
 
 	private static ByteBuf lentValue(ByteBufAllocator allocator, Key key, LentItem item, boolean withCas, ByteBuf tail) {
 		ByteBuf value = item.value();
-		int length = value.readableBytes();
-		if (length <= LARGEST_COPIED_VALUE) {
-			try {
-				ByteBuf buffer = allocator.buffer(VALUE.length + key.length() + 48 + length + tail.readableBytes());
-				writeValueLine(buffer, key, item.flags(), length, withCas, item.cas());
-				return buffer.writeBytes(value, value.readerIndex(), length).writeBytes(tail.duplicate());
-			}
-			finally {
-				value.release();
-			}
-		}
-		// every part direct, as the lent value is: a composite with a heap part would be copied
-		// whole into a new direct buffer by the channel before it is written
-		ByteBuf line = allocator.directBuffer(VALUE.length + key.length() + 48);
-		writeValueLine(line, key, item.flags(), length, withCas, item.cas());
-		return allocator.compositeDirectBuffer(3).addComponents(true, line, value, tail.duplicate());
+		ByteBuf answer = ValueAnswer.start(allocator, VALUE.length + key.length() + 48, value, tail);
+		writeValueLine(answer, key, item.flags(), value.readableBytes(), withCas, item.cas());
+		return ValueAnswer.finish(answer, value, tail);
 	}
 
 	/** {@code VALUE <key> <flags> <bytes> [<cas unique>]\r\n}. */
@@ -236,7 +201,7 @@ public final class TextResponses {
 		buffer.writeBytes(CRLF);
 	}
 
-	private static ByteBuf directConstant(String text) {
+	static ByteBuf directConstant(String text) {
 		byte[] bytes = ascii(text);
 		return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
 	}
