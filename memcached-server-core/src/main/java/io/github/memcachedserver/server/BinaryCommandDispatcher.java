@@ -45,7 +45,6 @@ final class BinaryCommandDispatcher {
 	private final MemcachedCommandHandler handler;
 
 	/** The built-in store's lending side: its reads send values without copying them. */
-	private final @Nullable LendingStore lender;
 
 	private final ServerStatistics statistics;
 
@@ -63,7 +62,6 @@ final class BinaryCommandDispatcher {
 			String version, Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
-		this.lender = Lenders.of(handler);
 		this.authentication = authentication;
 		this.statistics = statistics;
 		this.statsReport = statsReport;
@@ -159,7 +157,7 @@ final class BinaryCommandDispatcher {
 		Session session = connection.session();
 		Key key = request.key();
 		byte[] extras = request.extras();
-		LendingStore store = this.lender;
+		LendingStore store = Lenders.of(this.handler, key);
 		return switch (request.command()) {
 			case Opcodes.GET, Opcodes.GETK -> (store != null) ? lent(request, store.lend(key), allocator, report, false)
 					: this.handlerTimeout.answer(connection.reads().get(key, report.observation()),

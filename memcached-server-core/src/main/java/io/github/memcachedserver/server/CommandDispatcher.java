@@ -53,7 +53,6 @@ final class CommandDispatcher {
 	private final MemcachedCommandHandler handler;
 
 	/** The built-in store's lending side: its reads send values without copying them. */
-	private final @Nullable LendingStore lender;
 
 	private final ServerStatistics statistics;
 
@@ -69,7 +68,6 @@ final class CommandDispatcher {
 			Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
-		this.lender = Lenders.of(handler);
 		this.authentication = authentication;
 		this.observations = observations;
 		this.statistics = statistics;
@@ -212,7 +210,7 @@ final class CommandDispatcher {
 			CommandOutcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
-		LendingStore store = this.lender;
+		LendingStore store = Lenders.of(this.handler, key);
 		if (store != null) {
 			// the built-in store lends the value's memory: the answer sends it without a copy
 			return Mono.fromSupplier(() -> {
@@ -248,7 +246,7 @@ final class CommandDispatcher {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
 		Set<Key> distinct = new LinkedHashSet<>(keys);
-		LendingStore store = this.lender;
+		LendingStore store = Lenders.of(this.handler, distinct);
 		if (store != null) {
 			return lendAll(store, command, distinct, allocator, outcome);
 		}
@@ -351,8 +349,8 @@ final class CommandDispatcher {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
-		LendingStore store = this.lender;
-		if (command.code() == 'g' && store != null) {
+		LendingStore store = (command.code() == 'g') ? Lenders.of(this.handler, command.key()) : null;
+		if (store != null) {
 			return Mono.fromSupplier(() -> {
 				LentMetaResult found = store.lendMeta(command);
 				outcome.result = countMeta(command, found.result());

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.github.memcachedserver.handler.ClientErrorException;
 import io.github.memcachedserver.handler.Entry;
@@ -21,6 +22,7 @@ import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.routing.PrefixRoutingHandler;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -71,6 +73,18 @@ class ConcurrentMapMemcachedStoreTests {
 		// a handler wrapping the store reads through the SPI, which copies
 		MemcachedCommandHandler wrapped = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
 		assertThat(Lenders.of(wrapped)).isNull();
+	}
+
+	@Test
+	void behindARouterTheKeysOfTheStoreAreLentAndTheRoutedKeysAreNot() {
+		MemcachedCommandHandler database = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
+		PrefixRoutingHandler router = PrefixRoutingHandler.of(Map.of("product:", database), this.store);
+		LendingStore lender = Lenders.of(this.store);
+		assertThat(Lenders.of(router, Key.of("session:1"))).isSameAs(lender);
+		assertThat(Lenders.of(router, Key.of("product:1"))).isNull();
+		assertThat(Lenders.of(router, List.of(Key.of("a"), Key.of("b")))).isSameAs(lender);
+		// a multi-key read that spans routes goes through the router, which splits it
+		assertThat(Lenders.of(router, List.of(Key.of("a"), Key.of("product:1")))).isNull();
 	}
 
 	@Test
