@@ -31,6 +31,8 @@ import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.ReceivingStore;
+import io.github.memcachedserver.internal.StoreAccess;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.github.memcachedserver.observation.MemcachedProtocol;
@@ -50,6 +52,9 @@ final class CommandDispatcher {
 
 	private final MemcachedCommandHandler handler;
 
+	/** The built-in store's side that stores values arrived in its memory, or {@code null}. */
+	private final @Nullable ReceivingStore receiving;
+
 	private final ServerStatistics statistics;
 
 	private final StatsReport statsReport;
@@ -64,6 +69,7 @@ final class CommandDispatcher {
 			Duration handlerTimeout, CommandObservations observations,
 			@Nullable ConnectionAuthentication authentication) {
 		this.handler = handler;
+		this.receiving = StoreAccess.receiving(handler);
 		this.authentication = authentication;
 		this.observations = observations;
 		this.statistics = statistics;
@@ -74,13 +80,16 @@ final class CommandDispatcher {
 	/**
 	 * Runs a command for a connection.
 	 * @param command the command
+	 * @param received the value of a storage command that arrived in the store's memory
+	 * (the command's own is empty), or {@code null}; used only while this method runs
 	 * @param connection the connection's state
 	 * @param allocator the allocator for the answer
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
-	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> dispatch(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator) {
 		if (this.authentication != null && !connection.isLoggedIn()) {
-			return this.authentication.text(command, connection, allocator)
+			return this.authentication.text(command, received, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		}
 		CommandOutcome outcome = new CommandOutcome(this.observations.start(
@@ -95,7 +104,7 @@ final class CommandDispatcher {
 		}
 		Mono<ByteBuf> response;
 		try {
-			response = execute(command, connection, allocator, outcome);
+			response = execute(command, received, connection, allocator, outcome);
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
@@ -136,14 +145,14 @@ final class CommandDispatcher {
 		return Mono.just(answer);
 	}
 
-	private Mono<ByteBuf> execute(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			CommandOutcome outcome) {
+	private Mono<ByteBuf> execute(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
 			return retrieve(retrieval, connection, allocator, outcome);
 		}
 		if (command instanceof StorageCommand storage) {
-			return store(storage, session, outcome);
+			return store(storage, received, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
 			return this.handlerTimeout.answer(this.handler.delete(session, delete.key()),
@@ -180,7 +189,7 @@ final class CommandDispatcher {
 			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
 		if (command instanceof MetaCommand meta) {
-			return meta(meta, connection, allocator, outcome);
+			return meta(meta, received, connection, allocator, outcome);
 		}
 		if (command instanceof ErrorReply error) {
 			outcome.result = "error";
@@ -303,9 +312,11 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> store(StorageCommand command, Session session, CommandOutcome outcome) {
+	private Mono<ByteBuf> store(StorageCommand command, @Nullable ByteBuf received, Session session,
+			CommandOutcome outcome) {
 		this.statistics.cmdSet.increment();
-		Mono<StoreResult> result = switch (command.mode()) {
+		Mono<StoreResult> result = (received != null) ? this.receiving.store(command.mode(), command.key(), received,
+				command.entry().exptime(), command.cas()) : switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
 			case ADD -> this.handler.add(session, command.key(), command.entry());
 			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
@@ -334,12 +345,13 @@ final class CommandDispatcher {
 		});
 	}
 
-	private Mono<ByteBuf> meta(MetaCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			CommandOutcome outcome) {
+	private Mono<ByteBuf> meta(MetaCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
-		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
+		Mono<MetaResult> handlerAnswer = (received != null) ? this.receiving.metaSet(command, received)
+				: this.handler.meta(connection.session(), command);
 		if (handlerAnswer instanceof Callable<?> ready) {
 			return metaNow(ready, command, allocator, outcome);
 		}
