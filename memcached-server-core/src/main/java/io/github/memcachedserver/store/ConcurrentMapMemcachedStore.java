@@ -773,14 +773,31 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	 */
 	private final class Receiving implements ReceivingStore {
 
+		/**
+		 * The bytes of the items whose values are still arriving: at most a quarter of the
+		 * limit, so that clients that send values slowly (or never finish them) cannot take the
+		 * memory stored items need; past it values arrive on the heap, within the server's
+		 * pending-values budget.
+		 */
+		private final AtomicLong arriving = new AtomicLong();
+
 		@Override
 		public @Nullable ByteBuf reserve(Key key, int valueLength, int flags) {
-			if (ItemSize.of(key.length(), valueLength, flags) > ConcurrentMapMemcachedStore.this.maxItemSize) {
+			long size = ItemSize.of(key.length(), valueLength, flags);
+			if (size > ConcurrentMapMemcachedStore.this.maxItemSize) {
+				return null;
+			}
+			if (this.arriving.addAndGet(size) > ConcurrentMapMemcachedStore.this.memoryLimit / 4) {
+				this.arriving.addAndGet(-size);
 				return null;
 			}
 			// expiry, CAS unique and time come when the command runs
 			StoredItem item = tryAllocate(key, valueLength, flags, 0, 0, 0);
-			return (item != null) ? item.receiveValue() : null;
+			if (item == null) {
+				this.arriving.addAndGet(-size);
+				return null;
+			}
+			return item.receiveValue(() -> this.arriving.addAndGet(-size));
 		}
 
 		@Override

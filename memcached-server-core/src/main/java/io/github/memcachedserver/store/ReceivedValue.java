@@ -26,19 +26,23 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 
 	private final long address;
 
+	private final Runnable released;
+
 	private final @Nullable ResourceLeakTracker<ReceivedValue> leak;
 
 	/** Whether the chunk is an item of the index now: no longer this buffer's to free. */
 	private boolean stored;
 
 	/**
-	 * Wraps the value of a chunk just allocated (whose reference this buffer takes), empty.
+	 * Wraps the value of a chunk just allocated (whose reference this buffer takes), empty;
+	 * {@code released} runs once the buffer is released, stored or not.
 	 */
-	ReceivedValue(SlabMemory memory, long address, ByteBuffer value) {
+	ReceivedValue(SlabMemory memory, long address, ByteBuffer value, Runnable released) {
 		super(ByteBufAllocator.DEFAULT, value, value.remaining());
 		clear();
 		this.memory = memory;
 		this.address = address;
+		this.released = released;
 		this.leak = leaks.track(this);
 	}
 
@@ -85,6 +89,7 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 		if (!this.stored) {
 			this.memory.release(this.address);
 		}
+		this.released.run();
 	}
 
 }

@@ -197,10 +197,11 @@ final class StoredItem {
 
 	/**
 	 * Opens the value of an item not yet stored for its bytes to be written as they arrive.
+	 * @param released what to do once the buffer is released
 	 * @return an empty buffer over the value, holding the chunk's one reference
 	 */
-	ReceivedValue receiveValue() {
-		return new ReceivedValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()));
+	ReceivedValue receiveValue(Runnable released) {
+		return new ReceivedValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()), released);
 	}
 
 	int flags() {
