@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A store that lends the memory its values live in to the answers that send them, so that
  * a value leaves for the socket without being copied to the heap: the built-in store. The
- * server reads through it where it can ({@link Lenders#of}), and through the handler SPI
+ * server reads through it where it can ({@link StoreAccess#lending}), and through the handler SPI
  * otherwise. Each read does exactly what its SPI twin does to the item and its statistics.
  */
 public interface LendingStore {

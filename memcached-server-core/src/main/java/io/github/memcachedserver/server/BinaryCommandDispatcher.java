@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.handler.Arithmetic;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Item;
@@ -12,9 +13,9 @@ import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
-import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
+import io.github.memcachedserver.internal.StoreAccess;
 import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
@@ -43,8 +44,6 @@ final class BinaryCommandDispatcher {
 	private static final byte[] NO_BYTES = {};
 
 	private final MemcachedCommandHandler handler;
-
-	/** The built-in store's lending side: its reads send values without copying them. */
 
 	private final ServerStatistics statistics;
 
@@ -97,9 +96,12 @@ final class BinaryCommandDispatcher {
 
 	/**
 	 * Carries out a request.
+	 * @param received the value of a storage request that arrived in the store's memory (the
+	 * request's own is empty), or {@code null}; used only while this method runs
 	 * @return the answer, empty when a quiet request succeeded
 	 */
-	Publisher<ByteBuf> dispatch(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> dispatch(BinaryRequest request, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator) {
 		if (unauthenticated(request.command(), connection)) {
 			return refuseUnauthenticated(request.opcode(), request.opaque(), connection, allocator);
 		}
@@ -108,7 +110,7 @@ final class BinaryCommandDispatcher {
 		report.result = "ok";
 		Mono<ByteBuf> answer;
 		try {
-			answer = execute(request, connection, allocator, report);
+			answer = execute(request, received, connection, allocator, report);
 		}
 		catch (RuntimeException ex) {
 			answer = Mono.error(ex);
@@ -152,12 +154,12 @@ final class BinaryCommandDispatcher {
 		return Mono.fromSupplier(() -> BinaryResponses.error(allocator, opcode, opaque, Opcodes.STATUS_AUTH_ERROR));
 	}
 
-	private Mono<ByteBuf> execute(BinaryRequest request, ClientConnection connection, ByteBufAllocator allocator,
-			CommandOutcome report) {
+	private Mono<ByteBuf> execute(BinaryRequest request, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator, CommandOutcome report) {
 		Session session = connection.session();
 		Key key = request.key();
 		byte[] extras = request.extras();
-		LendingStore store = Lenders.of(this.handler, key);
+		LendingStore store = StoreAccess.lending(this.handler, key);
 		return switch (request.command()) {
 			case Opcodes.GET, Opcodes.GETK -> (store != null) ? lent(request, store.lend(key), allocator, report, false)
 					: this.handlerTimeout.answer(connection.reads().get(key, report.observation()),
@@ -175,8 +177,8 @@ final class BinaryCommandDispatcher {
 					.map((item) -> hit(request, LentItem.of(item), allocator, report, true))
 					.switchIfEmpty(Mono.fromSupplier(() -> miss(request, allocator, report, true)));
 			}
-			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, session, allocator, report);
-			case Opcodes.APPEND, Opcodes.PREPEND -> concatenate(request, session, allocator, report);
+			case Opcodes.SET, Opcodes.ADD, Opcodes.REPLACE -> store(request, received, session, allocator, report);
+			case Opcodes.APPEND, Opcodes.PREPEND -> concatenate(request, received, session, allocator, report);
 			case Opcodes.DELETE -> delete(request, session, allocator, report);
 			case Opcodes.INCREMENT, Opcodes.DECREMENT -> arithmetic(request, session, allocator, report);
 			case Opcodes.FLUSH -> {
@@ -249,14 +251,26 @@ final class BinaryCommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> store(BinaryRequest request, Session session, ByteBufAllocator allocator, CommandOutcome report) {
+	private Mono<ByteBuf> store(BinaryRequest request, @Nullable ByteBuf received, Session session,
+			ByteBufAllocator allocator, CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
 		byte[] extras = request.extras();
 		Entry entry = new Entry(request.value(), BinaryCommandDecoder.readInt(extras, 0),
 				BinaryCommandDecoder.readInt(extras, 4) & 0xffffffffL);
 		Mono<StoreResult> stored;
-		if (request.cas() != 0) {
+		if (received != null) {
+			StorageMode mode = (request.cas() != 0) ? StorageMode.CAS : switch (request.command()) {
+				case Opcodes.ADD -> StorageMode.ADD;
+				case Opcodes.REPLACE -> StorageMode.REPLACE;
+				default -> StorageMode.SET;
+			};
+			stored = StoreAccess.receivedBy(this.handler, key).store(mode, key, received, entry.exptime(), request.cas());
+			if (mode == StorageMode.CAS) {
+				stored = stored.doOnNext(this.statistics::countCas);
+			}
+		}
+		else if (request.cas() != 0) {
 			// a CAS unique in the header makes any storage request a cas
 			stored = this.handlerTimeout.guard(this.handler.cas(session, key, entry, request.cas())).doOnNext(this.statistics::countCas);
 		}
@@ -281,11 +295,14 @@ final class BinaryCommandDispatcher {
 			.flatMap((outcome) -> storeAnswer(request, session, outcome, allocator, report));
 	}
 
-	private Mono<ByteBuf> concatenate(BinaryRequest request, Session session, ByteBufAllocator allocator,
-			CommandOutcome report) {
+	private Mono<ByteBuf> concatenate(BinaryRequest request, @Nullable ByteBuf received, Session session,
+			ByteBufAllocator allocator, CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
-		Mono<StoreResult> concatenated = Mono.defer(() -> (request.command() == Opcodes.APPEND)
+		// a value in the store's memory is stored now, while it is there (the decoder sends no CAS with it)
+		Mono<StoreResult> concatenated = (received != null) ? StoreAccess.receivedBy(this.handler, key).store(
+				(request.command() == Opcodes.APPEND) ? StorageMode.APPEND : StorageMode.PREPEND, key, received, 0, 0)
+				: Mono.defer(() -> (request.command() == Opcodes.APPEND)
 				? this.handlerTimeout.guard(this.handler.append(session, key, request.value()))
 				: this.handlerTimeout.guard(this.handler.prepend(session, key, request.value())));
 		return casChecked(request, session, concatenated.defaultIfEmpty(StoreResult.NOT_STORED),

@@ -29,10 +29,10 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
-import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.internal.LentMetaResult;
+import io.github.memcachedserver.internal.StoreAccess;
 import io.github.memcachedserver.internal.protocol.text.MetaResponses;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.github.memcachedserver.observation.MemcachedProtocol;
@@ -51,8 +51,6 @@ import reactor.core.publisher.Mono;
 final class CommandDispatcher {
 
 	private final MemcachedCommandHandler handler;
-
-	/** The built-in store's lending side: its reads send values without copying them. */
 
 	private final ServerStatistics statistics;
 
@@ -78,13 +76,16 @@ final class CommandDispatcher {
 	/**
 	 * Runs a command for a connection.
 	 * @param command the command
+	 * @param received the value of a storage command that arrived in the store's memory
+	 * (the command's own is empty), or {@code null}; used only while this method runs
 	 * @param connection the connection's state
 	 * @param allocator the allocator for the answer
 	 * @return the answer, or empty when there is none ({@code noreply}, {@code quit})
 	 */
-	Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+	Publisher<ByteBuf> dispatch(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator) {
 		if (this.authentication != null && !connection.isLoggedIn()) {
-			return this.authentication.text(command, connection, allocator)
+			return this.authentication.text(command, received, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		}
 		CommandOutcome outcome = new CommandOutcome(this.observations.start(
@@ -99,7 +100,7 @@ final class CommandDispatcher {
 		}
 		Mono<ByteBuf> response;
 		try {
-			response = execute(command, connection, allocator, outcome);
+			response = execute(command, received, connection, allocator, outcome);
 		}
 		catch (RuntimeException ex) {
 			response = Mono.error(ex);
@@ -140,14 +141,14 @@ final class CommandDispatcher {
 		return Mono.just(answer);
 	}
 
-	private Mono<ByteBuf> execute(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			CommandOutcome outcome) {
+	private Mono<ByteBuf> execute(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		Session session = connection.session();
 		if (command instanceof RetrievalCommand retrieval) {
 			return retrieve(retrieval, connection, allocator, outcome);
 		}
 		if (command instanceof StorageCommand storage) {
-			return store(storage, session, outcome);
+			return store(storage, received, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
 			return this.handlerTimeout.answer(this.handler.delete(session, delete.key()),
@@ -184,7 +185,7 @@ final class CommandDispatcher {
 			return Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok()));
 		}
 		if (command instanceof MetaCommand meta) {
-			return meta(meta, connection, allocator, outcome);
+			return meta(meta, received, connection, allocator, outcome);
 		}
 		if (command instanceof ErrorReply error) {
 			outcome.result = "error";
@@ -210,7 +211,7 @@ final class CommandDispatcher {
 			CommandOutcome outcome) {
 		Session session = connection.session();
 		Key key = command.keys().get(0);
-		LendingStore store = Lenders.of(this.handler, key);
+		LendingStore store = StoreAccess.lending(this.handler, key);
 		if (store != null) {
 			// the built-in store lends the value's memory: the answer sends it without a copy
 			return Mono.fromSupplier(() -> {
@@ -246,7 +247,7 @@ final class CommandDispatcher {
 		List<Key> keys = command.keys();
 		Session session = connection.session();
 		Set<Key> distinct = new LinkedHashSet<>(keys);
-		LendingStore store = Lenders.of(this.handler, distinct);
+		LendingStore store = StoreAccess.lending(this.handler, distinct);
 		if (store != null) {
 			return lendAll(store, command, distinct, allocator, outcome);
 		}
@@ -313,9 +314,11 @@ final class CommandDispatcher {
 		}
 	}
 
-	private Mono<ByteBuf> store(StorageCommand command, Session session, CommandOutcome outcome) {
+	private Mono<ByteBuf> store(StorageCommand command, @Nullable ByteBuf received, Session session,
+			CommandOutcome outcome) {
 		this.statistics.cmdSet.increment();
-		Mono<StoreResult> result = switch (command.mode()) {
+		Mono<StoreResult> result = (received != null) ? StoreAccess.receivedBy(this.handler, command.key()).store(command.mode(), command.key(), received,
+				command.entry().exptime(), command.cas()) : switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
 			case ADD -> this.handler.add(session, command.key(), command.entry());
 			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
@@ -344,12 +347,12 @@ final class CommandDispatcher {
 		});
 	}
 
-	private Mono<ByteBuf> meta(MetaCommand command, ClientConnection connection, ByteBufAllocator allocator,
-			CommandOutcome outcome) {
+	private Mono<ByteBuf> meta(MetaCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator, CommandOutcome outcome) {
 		if (command.code() == 'n') {
 			return Mono.fromSupplier(() -> outcome.set("ok", MetaResponses.noop()));
 		}
-		LendingStore store = (command.code() == 'g') ? Lenders.of(this.handler, command.key()) : null;
+		LendingStore store = (command.code() == 'g') ? StoreAccess.lending(this.handler, command.key()) : null;
 		if (store != null) {
 			return Mono.fromSupplier(() -> {
 				LentMetaResult found = store.lendMeta(command);
@@ -357,7 +360,9 @@ final class CommandDispatcher {
 				return MetaResponses.encode(allocator, command, found);
 			});
 		}
-		Mono<MetaResult> handlerAnswer = this.handler.meta(connection.session(), command);
+		Mono<MetaResult> handlerAnswer = (received != null)
+				? StoreAccess.receivedBy(this.handler, command.key()).metaSet(command, received)
+				: this.handler.meta(connection.session(), command);
 		if (handlerAnswer instanceof Callable<?> ready) {
 			return metaNow(ready, command, allocator, outcome);
 		}

@@ -220,6 +220,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	private void enqueue(@Nullable MemcachedCommand command, boolean endsConnection) {
 		if (this.ending || this.closed) {
 			// after a command that ends the connection nothing is run or answered
+			ReferenceCountUtil.release(command);
 			return;
 		}
 		this.ending = endsConnection;
@@ -431,6 +432,8 @@ final class CommandQueue extends ChannelDuplexHandler {
 			slot.discard();
 		}
 		this.started.clear();
+		// a command never run may hold a value in the store's memory
+		this.waiting.forEach((slot) -> ReferenceCountUtil.release(slot.command));
 		this.waiting.clear();
 	}
 

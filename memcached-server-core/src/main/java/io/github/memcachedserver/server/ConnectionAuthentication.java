@@ -73,7 +73,8 @@ final class ConnectionAuthentication {
 	 * {@code try_read_command_asciiauth}: any command but {@code set} is refused, and the
 	 * value of a {@code set} is checked as credentials (its key, flags and exptime ignored).
 	 */
-	Mono<ByteBuf> text(MemcachedCommand command, ClientConnection connection, ByteBufAllocator allocator) {
+	Mono<ByteBuf> text(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
+			ByteBufAllocator allocator) {
 		if (command instanceof ErrorReply error && error.line().isEmpty()) {
 			// a runaway line: the connection closes unanswered, as without authentication
 			return Mono.empty();
@@ -81,7 +82,10 @@ final class ConnectionAuthentication {
 		if (!(command instanceof StorageCommand storage) || storage.mode() != StorageMode.SET) {
 			return Mono.just(TextResponses.line(allocator, "CLIENT_ERROR unauthenticated"));
 		}
-		List<String> tokens = tokens(new String(storage.entry().value(), StandardCharsets.UTF_8));
+		// the credentials may have arrived in the store's memory, like any value
+		String credentials = (received != null) ? received.toString(StandardCharsets.UTF_8)
+				: new String(storage.entry().value(), StandardCharsets.UTF_8);
+		List<String> tokens = tokens(credentials);
 		if (tokens.size() < 2) {
 			return Mono.just(TextResponses.line(allocator, "CLIENT_ERROR bad authentication token format"));
 		}

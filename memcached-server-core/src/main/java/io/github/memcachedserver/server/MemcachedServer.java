@@ -24,7 +24,9 @@ import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.internal.protocol.PendingValues;
+import io.github.memcachedserver.internal.StoreAccess;
 import io.github.memcachedserver.internal.protocol.ProtocolDetector;
+import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRejection;
 import io.github.memcachedserver.internal.protocol.binary.BinaryRequest;
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
@@ -40,6 +42,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -156,7 +159,8 @@ public final class MemcachedServer {
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
 		this.nativeTransport = builder.nativeTransport;
 		this.unixSocketMode = builder.unixSocketMode;
-		this.pendingValues = new PendingValues(builder.maxPendingValueBytes);
+		this.pendingValues = new PendingValues(builder.maxPendingValueBytes,
+				(key) -> StoreAccess.receiving(this.handler, key));
 		this.outOfMemoryExit = builder.exitOnOutOfMemory ? OutOfMemoryExit.ENABLED : OutOfMemoryExit.DISABLED;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
@@ -541,7 +545,7 @@ public final class MemcachedServer {
 		holder[0].onDispose(() -> closed(connection));
 		ByteBufAllocator allocator = outbound.alloc();
 		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection,
-				(decoded) -> dispatch(accept(decoded, connection), connection, allocator), connection.reads()::send,
+				(decoded) -> run(decoded, connection, allocator), connection.reads()::send,
 				MemcachedServer::endsConnection, this.maxInFlightCommands));
 		// the queue reads, answers and closes the connection itself: Reactor is not on the I/O path
 		return outbound.neverComplete();
@@ -553,15 +557,33 @@ public final class MemcachedServer {
 		return this.adminCommands.apply(decoded);
 	}
 
+	/**
+	 * Runs a decoded command. A value that arrived in the store's memory is stored (or
+	 * dropped) while the command starts, so its buffer goes back as soon as it has.
+	 */
+	private Publisher<ByteBuf> run(MemcachedCommand decoded, ClientConnection connection, ByteBufAllocator allocator) {
+		try {
+			return dispatch(accept(decoded, connection), connection, allocator);
+		}
+		finally {
+			ReferenceCountUtil.release(decoded);
+		}
+	}
+
 	private Publisher<ByteBuf> dispatch(MemcachedCommand command, ClientConnection connection,
 			ByteBufAllocator allocator) {
+		if (command instanceof ReceivedValueCommand received) {
+			return (received.command() instanceof BinaryRequest request)
+					? this.binaryDispatcher.dispatch(request, received.value(), connection, allocator)
+					: this.dispatcher.dispatch(received.command(), received.value(), connection, allocator);
+		}
 		if (command instanceof BinaryRequest request) {
-			return this.binaryDispatcher.dispatch(request, connection, allocator);
+			return this.binaryDispatcher.dispatch(request, null, connection, allocator);
 		}
 		if (command instanceof BinaryRejection rejection) {
 			return this.binaryDispatcher.reject(rejection, connection, allocator);
 		}
-		return this.dispatcher.dispatch(command, connection, allocator);
+		return this.dispatcher.dispatch(command, null, connection, allocator);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.function.Function;
 
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.MetaFlags;
+import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.handler.Arithmetic;
 import io.github.memcachedserver.handler.CommandFailedException;
 import io.github.memcachedserver.handler.Entry;
@@ -23,10 +24,12 @@ import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.handler.StoreStatistics;
-import io.github.memcachedserver.internal.Lenders;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.internal.LentMetaResult;
+import io.github.memcachedserver.internal.ReceivingStore;
+import io.github.memcachedserver.internal.StoreAccess;
+import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -49,15 +52,18 @@ import reactor.core.publisher.Mono;
  * The server's reads of this store send values straight from its memory: a value being
  * written to a client keeps its chunk until the write ends, whatever happens to the item
  * meanwhile. Reads through this class's methods (the handler SPI) copy the value into the
- * {@link Item}'s bytes.
+ * {@link Item}'s bytes. A value sent to the server arrives straight in the chunk of its item:
+ * the server reserves the chunk when it reads the command line and copies each read of the
+ * socket into it ({@link ReceivedValue}); a {@code set} then links that chunk.
  *
  * @since 0.1.0
  */
 public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandler, StoreStatistics {
 
 	static {
-		// the server reaches the lending side through the internal accessor, not this class's API
-		Lenders.register((handler) -> (handler instanceof ConcurrentMapMemcachedStore store) ? store.lender : null);
+		// the server reaches the store's own sides through the internal accessor, not this class's API
+		StoreAccess.register((handler) -> (handler instanceof ConcurrentMapMemcachedStore store) ? store.lender : null,
+				(handler) -> (handler instanceof ConcurrentMapMemcachedStore store) ? store.receiving : null);
 	}
 
 	/** memcached's default memory limit ({@code -m 64}). */
@@ -95,6 +101,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	private final int maxItemSize;
 
 	private final Clock wallClock;
+
+	private final ReceivingStore receiving = new Receiving();
 
 	/** Items last written at or before this second are flushed once it has passed; 0 for none. */
 	private volatile long oldestLive;
@@ -146,46 +154,58 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	@Override
 	public Mono<StoreResult> set(Session session, Key key, Entry entry) {
 		checkSize(key, entry.value().length, entry.flags());
-		return Mono.just(update(key, (live, now, result) -> stored(newItem(key, entry, now), result)));
+		return Mono.just(set(key, new NewValue.Bytes(entry.value()), entry.flags(), entry.exptime()));
+	}
+
+	private StoreResult set(Key key, NewValue value, int flags, long exptime) {
+		return update(key, (live, now, result) -> stored(newItem(key, value, flags, exptime, now), result));
 	}
 
 	@Override
 	public Mono<StoreResult> add(Session session, Key key, Entry entry) {
 		checkSize(key, entry.value().length, entry.flags());
-		return Mono.just(update(key, (live, now, result) -> {
+		return Mono.just(add(key, new NewValue.Bytes(entry.value()), entry.flags(), entry.exptime()));
+	}
+
+	private StoreResult add(Key key, NewValue value, int flags, long exptime) {
+		return update(key, (live, now, result) -> {
 			if (live != null) {
 				// memcached bumps the existing item on a failed add
 				live.markRecentlyUsed();
 				result.value = StoreResult.NOT_STORED;
 				return live;
 			}
-			return stored(newItem(key, entry, now), result);
-		}));
+			return stored(newItem(key, value, flags, exptime, now), result);
+		});
 	}
 
 	@Override
 	public Mono<StoreResult> replace(Session session, Key key, Entry entry) {
 		checkSize(key, entry.value().length, entry.flags());
-		return Mono.just(update(key, (live, now, result) -> {
+		return Mono.just(replace(key, new NewValue.Bytes(entry.value()), entry.flags(), entry.exptime()));
+	}
+
+	private StoreResult replace(Key key, NewValue value, int flags, long exptime) {
+		return update(key, (live, now, result) -> {
 			if (live == null) {
 				result.value = StoreResult.NOT_STORED;
 				return null;
 			}
-			return stored(newItem(key, entry, now), result);
-		}));
+			return stored(newItem(key, value, flags, exptime, now), result);
+		});
 	}
 
 	@Override
 	public Mono<StoreResult> append(Session session, Key key, byte[] data) {
-		return Mono.just(concatenate(key, data, true));
+		return Mono.just(concatenate(key, new NewValue.Bytes(data), true));
 	}
 
 	@Override
 	public Mono<StoreResult> prepend(Session session, Key key, byte[] data) {
-		return Mono.just(concatenate(key, data, false));
+		return Mono.just(concatenate(key, new NewValue.Bytes(data), false));
 	}
 
-	private StoreResult concatenate(Key key, byte[] data, boolean append) {
+	private StoreResult concatenate(Key key, NewValue data, boolean append) {
 		return update(key, (live, now, result) -> {
 			if (live == null || !fitsJoined(key, live, data)) {
 				result.value = StoreResult.NOT_STORED;
@@ -197,15 +217,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		});
 	}
 
-	private boolean fitsJoined(Key key, StoredItem live, byte[] data) {
-		return ItemSize.of(key.length(), (long) live.valueLength() + data.length, live.flags()) <= this.maxItemSize;
+	private boolean fitsJoined(Key key, StoredItem live, NewValue data) {
+		return ItemSize.of(key.length(), (long) live.valueLength() + data.length(), live.flags()) <= this.maxItemSize;
 	}
 
 	/** A new item holding the live item's value with the data appended or prepended. */
-	private StoredItem joined(Key key, StoredItem live, byte[] data, boolean append, int flags, long cas, long now) {
-		StoredItem joined = allocate(key, live.valueLength() + data.length, flags, live.expiresAt(), cas, now);
-		joined.writeValue(append ? 0 : data.length, live);
-		joined.writeValue(append ? live.valueLength() : 0, data);
+	private StoredItem joined(Key key, StoredItem live, NewValue data, boolean append, int flags, long cas, long now) {
+		StoredItem joined = allocate(key, live.valueLength() + data.length(), flags, live.expiresAt(), cas, now);
+		joined.writeValue(append ? 0 : data.length(), live);
+		data.copyTo(joined, append ? live.valueLength() : 0);
 		return joined;
 	}
 
@@ -218,7 +238,11 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	@Override
 	public Mono<StoreResult> cas(Session session, Key key, Entry entry, long cas) {
 		checkSize(key, entry.value().length, entry.flags());
-		return Mono.just(update(key, (live, now, result) -> {
+		return Mono.just(cas(key, new NewValue.Bytes(entry.value()), entry.flags(), entry.exptime(), cas));
+	}
+
+	private StoreResult cas(Key key, NewValue value, int flags, long exptime, long cas) {
+		return update(key, (live, now, result) -> {
 			if (live == null) {
 				result.value = StoreResult.NOT_FOUND;
 				return null;
@@ -227,8 +251,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				result.value = StoreResult.EXISTS;
 				return live;
 			}
-			return stored(newItem(key, entry, now), result);
-		}));
+			return stored(newItem(key, value, flags, exptime, now), result);
+		});
 	}
 
 	@Override
@@ -321,7 +345,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		MetaResult result = switch (command.code()) {
 			case 'g' -> metaGet(key, flags, (hit, item) -> hit.withValue(item.value()),
 					MetaResult.of(MetaResult.Status.MISS));
-			case 's' -> metaSet(key, flags, command.value());
+			case 's' -> metaSet(key, flags, new NewValue.Bytes(command.value()));
 			case 'd' -> metaDelete(key, flags);
 			case 'a' -> metaArithmetic(key, flags);
 			default -> metaDebug(key);
@@ -383,7 +407,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				item.binaryKey());
 	}
 
-	private MetaResult metaSet(Key key, MetaFlags flags, byte[] value) {
+	private MetaResult metaSet(Key key, MetaFlags flags, NewValue value) {
 		char mode = (flags.mode() == 0) ? 'S' : flags.mode();
 		boolean concatenates = mode == 'A' || mode == 'P';
 		Long compareCas = flags.compareCas();
@@ -406,8 +430,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 					return null;
 				}
 				long expiresAt = Entry.expiresAtEpochSecond(concatenates ? flags.vivifyTtl() : ttl, now);
-				stored = allocate(key, value.length, clientFlags, expiresAt, casFor(flags), now);
-				stored.writeValue(0, value);
+				stored = newItem(key, value, clientFlags, expiresAt, casFor(flags), now);
 				stored.markBinaryKey(flags.base64Key());
 			}
 			else {
@@ -435,8 +458,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				else {
 					// an older CAS with I: the value is kept but marked stale, with the old expiry
 					long expiresAt = casStale ? live.expiresAt() : Entry.expiresAtEpochSecond(ttl, now);
-					stored = allocate(key, value.length, clientFlags, expiresAt, casFor(flags), now);
-					stored.writeValue(0, value);
+					stored = newItem(key, value, clientFlags, expiresAt, casFor(flags), now);
 					stored.markBinaryKey(flags.base64Key());
 					if (casStale) {
 						stored.markStale();
@@ -447,10 +469,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 				}
 			}
 			this.totalItems.increment();
-			// the answer reports the stored value's length (s): the request's value, unless joined
-			outcome.value = new MetaResult(MetaResult.Status.HIT, (concatenates && live != null) ? stored.value() : value,
-					stored.flags(), stored.cas(), stored.ttl(now), 0, false, false, stored.stale(), false, stored.size(),
-					stored.binaryKey());
+			// the answer reports the stored value's length (s): the request's value, unless joined; a
+			// value that arrived in the store's memory is not asked for it (the decoder sees to it)
+			byte[] reported = (value instanceof NewValue.Bytes bytes)
+					? ((concatenates && live != null) ? stored.value() : bytes.bytes()) : null;
+			outcome.value = new MetaResult(MetaResult.Status.HIT, reported, stored.flags(), stored.cas(), stored.ttl(now),
+					0, false, false, stored.stale(), false, stored.size(), stored.binaryKey());
 			return stored;
 		});
 	}
@@ -569,23 +593,39 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return rewritten;
 	}
 
-	private StoredItem newItem(Key key, Entry entry, long now) {
+	/** The item of a classic storage command: counted, with a new CAS unique. */
+	private StoredItem newItem(Key key, NewValue value, int flags, long exptime, long now) {
 		this.totalItems.increment();
-		StoredItem item = allocate(key, entry.value().length, entry.flags(),
-				Entry.expiresAtEpochSecond(entry.exptime(), now), nextCas(), now);
-		item.writeValue(0, entry.value());
+		return newItem(key, value, flags, Entry.expiresAtEpochSecond(exptime, now), nextCas(), now);
+	}
+
+	/**
+	 * The item holding a new value: the chunk it arrived in, or a new chunk it is copied to.
+	 * A received value's flags are its chunk's, the ones given here.
+	 */
+	private StoredItem newItem(Key key, NewValue value, int flags, long expiresAt, long cas, long now) {
+		if (value instanceof ReceivedValue received) {
+			return received.storeAs(expiresAt, cas, now);
+		}
+		StoredItem item = allocate(key, value.length(), flags, expiresAt, cas, now);
+		value.copyTo(item, 0);
 		return item;
 	}
 
 	/** Takes memory for a new item (evicting if need be) and writes its header and key. */
 	private StoredItem allocate(Key key, int valueLength, int flags, long expiresAt, long cas, long now) {
 		checkSize(key, valueLength, flags);
-		long address = this.memory.allocate(StoredItem.chunkSize(key.length(), valueLength, flags), this::evict);
-		if (address == 0) {
+		StoredItem item = tryAllocate(key, valueLength, flags, expiresAt, cas, now);
+		if (item == null) {
 			throw new CommandFailedException(OUT_OF_MEMORY);
 		}
-		return StoredItem.create(this.memory, address, key.unsafeBytes(), key.hashCode(), valueLength, flags,
-				expiresAt, cas, now);
+		return item;
+	}
+
+	private @Nullable StoredItem tryAllocate(Key key, int valueLength, int flags, long expiresAt, long cas, long now) {
+		long address = this.memory.allocate(StoredItem.chunkSize(key.length(), valueLength, flags), this::evict);
+		return (address != 0) ? StoredItem.create(this.memory, address, key.unsafeBytes(), key.hashCode(), valueLength,
+				flags, expiresAt, cas, now) : null;
 	}
 
 	/**
@@ -760,6 +800,60 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		public LentMetaResult lendMeta(MetaCommand command) {
 			return metaGet(command.key(), command.flags(), (hit, item) -> new LentMetaResult(hit, item.lendValue()),
 					LentMetaResult.MISS);
+		}
+
+	}
+
+	/**
+	 * Where values arrive before their command runs: a chunk reserved from the command line,
+	 * which a storage command links as its item (or frees, when it stores nothing).
+	 */
+	private final class Receiving implements ReceivingStore {
+
+		/**
+		 * The bytes of the items whose values are still arriving: at most a quarter of the
+		 * limit, so that clients that send values slowly (or never finish them) cannot take the
+		 * memory stored items need; past it values arrive on the heap, within the server's
+		 * pending-values budget.
+		 */
+		private final AtomicLong arriving = new AtomicLong();
+
+		@Override
+		public @Nullable ByteBuf reserve(Key key, int valueLength, int flags) {
+			long size = ItemSize.of(key.length(), valueLength, flags);
+			if (size > ConcurrentMapMemcachedStore.this.maxItemSize) {
+				return null;
+			}
+			if (this.arriving.addAndGet(size) > ConcurrentMapMemcachedStore.this.memoryLimit / 4) {
+				this.arriving.addAndGet(-size);
+				return null;
+			}
+			// expiry, CAS unique and time come when the command runs
+			StoredItem item = tryAllocate(key, valueLength, flags, 0, 0, 0);
+			if (item == null) {
+				this.arriving.addAndGet(-size);
+				return null;
+			}
+			return item.receiveValue(() -> this.arriving.addAndGet(-size));
+		}
+
+		@Override
+		public Mono<StoreResult> store(StorageMode mode, Key key, ByteBuf value, long exptime, long cas) {
+			ReceivedValue received = (ReceivedValue) value;
+			int flags = received.item().flags();
+			return Mono.just(switch (mode) {
+				case SET -> set(key, received, flags, exptime);
+				case ADD -> add(key, received, flags, exptime);
+				case REPLACE -> replace(key, received, flags, exptime);
+				case CAS -> cas(key, received, flags, exptime, cas);
+				case APPEND -> concatenate(key, received, true);
+				case PREPEND -> concatenate(key, received, false);
+			});
+		}
+
+		@Override
+		public Mono<MetaResult> metaSet(MetaCommand command, ByteBuf value) {
+			return Mono.just(ConcurrentMapMemcachedStore.this.metaSet(command.key(), command.flags(), (ReceivedValue) value));
 		}
 
 	}

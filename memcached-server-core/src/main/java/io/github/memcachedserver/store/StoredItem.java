@@ -99,18 +99,25 @@ final class StoredItem {
 		StoredItem item = new StoredItem(memory, address);
 		ByteBuffer page = item.page;
 		int base = item.base;
-		// a new item counts as used once, so the clock hand spares it for one pass wherever it lands
-		page.putInt(base + STATE, ONE_USE);
-		page.putLong(base + CAS, cas);
+		item.stamp(expiresAt, cas, storedAt);
 		page.putInt(base + FLAGS, flags);
-		item.setExpiresAt(expiresAt);
-		page.putInt(base + STORED_AT, (int) storedAt);
-		page.putInt(base + LAST_ACCESS, (int) storedAt);
 		page.putInt(base + HASH, hash);
 		page.putInt(base + VALUE_LENGTH, valueLength);
 		page.putShort(base + KEY_LENGTH, (short) key.length);
 		page.put(base + KEY, key);
 		return item;
+	}
+
+	/**
+	 * Makes the item a fresh write: its expiry, CAS unique and times, no state but one use.
+	 */
+	void stamp(long expiresAt, long cas, long storedAt) {
+		// a new item counts as used once, so the clock hand spares it for one pass wherever it lands
+		setState(ONE_USE);
+		setCas(cas);
+		setExpiresAt(expiresAt);
+		this.page.putInt(this.base + STORED_AT, (int) storedAt);
+		this.page.putInt(this.base + LAST_ACCESS, (int) storedAt);
 	}
 
 	/**
@@ -187,6 +194,15 @@ final class StoredItem {
 	LentValue lendValue() {
 		this.memory.retain(this.address);
 		return new LentValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()));
+	}
+
+	/**
+	 * Opens the value of an item not yet stored for its bytes to be written as they arrive.
+	 * @param released what to do once the buffer is released
+	 * @return an empty buffer over the value, holding the chunk's one reference
+	 */
+	ReceivedValue receiveValue(Runnable released) {
+		return new ReceivedValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()), released);
 	}
 
 	int flags() {

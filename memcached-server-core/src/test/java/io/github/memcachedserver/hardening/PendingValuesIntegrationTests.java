@@ -102,13 +102,23 @@ class PendingValuesIntegrationTests {
 		}
 	}
 
-	/** A set whose value arrives all but its last bytes, and then nothing more. */
+	/**
+	 * A set whose value arrives all but its last bytes, and then nothing more; returns once
+	 * the server has read what was sent, so its value holds its part of the budget.
+	 */
 	private void startSlowSet(String key) throws Exception {
 		Socket socket = connect();
 		this.slowClients.add(socket);
-		socket.getOutputStream().write(ascii("set " + key + " 0 0 " + VALUE + "\r\n"));
+		byte[] line = ascii("set " + key + " 0 0 " + VALUE + "\r\n");
+		long readBefore = this.server.statistics().bytesRead();
+		socket.getOutputStream().write(line);
 		socket.getOutputStream().write(new byte[VALUE - 10]);
 		socket.getOutputStream().flush();
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (this.server.statistics().bytesRead() < readBefore + line.length + VALUE - 10
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
 	}
 
 	private Socket connect() throws Exception {

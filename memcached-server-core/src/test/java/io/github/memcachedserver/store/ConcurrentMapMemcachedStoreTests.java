@@ -19,7 +19,7 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.MemcachedHandlers;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.handler.StoreResult;
-import io.github.memcachedserver.internal.Lenders;
+import io.github.memcachedserver.internal.StoreAccess;
 import io.github.memcachedserver.internal.LendingStore;
 import io.github.memcachedserver.internal.LentItem;
 import io.github.memcachedserver.routing.PrefixRoutingHandler;
@@ -61,7 +61,7 @@ class ConcurrentMapMemcachedStoreTests {
 	@Test
 	void theServerReachesTheLendingSideThroughTheInternalAccessor() {
 		set("k", "value", 0);
-		LendingStore lender = Lenders.of(this.store);
+		LendingStore lender = StoreAccess.lending(this.store);
 		assertThat(lender).isNotNull();
 		LentItem lent = lender.lend(Key.of("k"));
 		try {
@@ -72,19 +72,22 @@ class ConcurrentMapMemcachedStoreTests {
 		}
 		// a handler wrapping the store reads through the SPI, which copies
 		MemcachedCommandHandler wrapped = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
-		assertThat(Lenders.of(wrapped)).isNull();
+		assertThat(StoreAccess.lending(wrapped)).isNull();
 	}
 
 	@Test
-	void behindARouterTheKeysOfTheStoreAreLentAndTheRoutedKeysAreNot() {
+	void behindARouterTheKeysOfTheStoreAreLentAndReceivedAndTheRoutedKeysAreNot() {
 		MemcachedCommandHandler database = MemcachedHandlers.offEventLoop(this.store, Schedulers.immediate());
 		PrefixRoutingHandler router = PrefixRoutingHandler.of(Map.of("product:", database), this.store);
-		LendingStore lender = Lenders.of(this.store);
-		assertThat(Lenders.of(router, Key.of("session:1"))).isSameAs(lender);
-		assertThat(Lenders.of(router, Key.of("product:1"))).isNull();
-		assertThat(Lenders.of(router, List.of(Key.of("a"), Key.of("b")))).isSameAs(lender);
+		LendingStore lender = StoreAccess.lending(this.store);
+		assertThat(StoreAccess.lending(router, Key.of("session:1"))).isSameAs(lender);
+		assertThat(StoreAccess.lending(router, Key.of("product:1"))).isNull();
+		assertThat(StoreAccess.lending(router, List.of(Key.of("a"), Key.of("b")))).isSameAs(lender);
 		// a multi-key read that spans routes goes through the router, which splits it
-		assertThat(Lenders.of(router, List.of(Key.of("a"), Key.of("product:1")))).isNull();
+		assertThat(StoreAccess.lending(router, List.of(Key.of("a"), Key.of("product:1")))).isNull();
+		// values of the store's keys arrive in its memory; the routed handler's on the heap
+		assertThat(StoreAccess.receiving(router, Key.of("session:1"))).isNotNull();
+		assertThat(StoreAccess.receiving(router, Key.of("product:1"))).isNull();
 	}
 
 	@Test

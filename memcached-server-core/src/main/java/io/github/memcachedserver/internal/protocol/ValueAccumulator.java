@@ -3,11 +3,13 @@ package io.github.memcachedserver.internal.protocol;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Collects a value of a declared length as its bytes arrive, growing its array with the data
- * actually received, so a client that declares a large value and sends little of it holds
- * little memory.
+ * Collects a value of a declared length as its bytes arrive: into the store's memory when
+ * the store gave some ({@link io.github.memcachedserver.internal.ReceivingStore}), copying
+ * each read once; otherwise into an array that grows with the data actually received, so a
+ * client that declares a large value and sends little of it holds little memory.
  *
  * @since 0.1.0
  */
@@ -16,9 +18,14 @@ public final class ValueAccumulator {
 	/** Values up to this size get their whole array at once. */
 	private static final int INITIAL_CAPACITY = 16 * 1024;
 
+	private static final byte[] NO_BYTES = {};
+
 	private final int length;
 
 	private final PendingValues budget;
+
+	/** The store's memory the value goes to, until a command takes it; {@code null} on the heap. */
+	private @Nullable ByteBuf received;
 
 	private byte[] value;
 
@@ -31,11 +38,14 @@ public final class ValueAccumulator {
 	 * Starts collecting a value whose length the budget has reserved ({@link PendingValues#accumulate}).
 	 * @param length the declared length
 	 * @param budget the budget to give the reservation back to
+	 * @param received the store's memory for the value (one reference, taken over), or
+	 * {@code null} to collect it on the heap
 	 */
-	ValueAccumulator(int length, PendingValues budget) {
+	ValueAccumulator(int length, PendingValues budget, @Nullable ByteBuf received) {
 		this.length = length;
 		this.budget = budget;
-		this.value = new byte[Math.min(length, INITIAL_CAPACITY)];
+		this.received = received;
+		this.value = (received != null) ? NO_BYTES : new byte[Math.min(length, INITIAL_CAPACITY)];
 	}
 
 	/**
@@ -45,24 +55,40 @@ public final class ValueAccumulator {
 	 */
 	public boolean fill(ByteBuf in) {
 		int bytes = Math.min(in.readableBytes(), this.length - this.filled);
-		if (this.filled + bytes > this.value.length) {
-			int capacity = (int) Math.min(this.length, Math.max((long) this.value.length * 2, this.filled + bytes));
-			this.value = Arrays.copyOf(this.value, capacity);
+		if (this.received != null) {
+			this.received.writeBytes(in, bytes);
 		}
-		in.readBytes(this.value, this.filled, bytes);
+		else {
+			if (this.filled + bytes > this.value.length) {
+				int capacity = (int) Math.min(this.length, Math.max((long) this.value.length * 2, this.filled + bytes));
+				this.value = Arrays.copyOf(this.value, capacity);
+			}
+			in.readBytes(this.value, this.filled, bytes);
+		}
 		this.filled += bytes;
 		if (isComplete()) {
 			// the value is the command's now: what is still arriving no longer includes it
-			discard();
+			giveBackReservation();
 			return true;
 		}
 		return false;
 	}
 
 	/**
-	 * Gives the reservation back: the value is complete, or will never be (its connection closed).
+	 * Drops the value: it will never complete (its connection closed), or it is refused. Its
+	 * reservation goes back to the budget and the store's memory, unless a command took it,
+	 * back to the store.
 	 */
 	public void discard() {
+		giveBackReservation();
+		ByteBuf received = this.received;
+		if (received != null) {
+			this.received = null;
+			received.release();
+		}
+	}
+
+	private void giveBackReservation() {
 		if (!this.released) {
 			this.released = true;
 			this.budget.release(this.length);
@@ -78,11 +104,21 @@ public final class ValueAccumulator {
 	}
 
 	/**
-	 * Returns the value; only meaningful once complete.
-	 * @return the value bytes (not a copy)
+	 * Returns the value collected on the heap; only meaningful once complete.
+	 * @return the value bytes (not a copy), empty when the value is in the store's memory
 	 */
 	public byte[] value() {
 		return this.value;
+	}
+
+	/**
+	 * Hands the store's memory holding the value over to its command; only meaningful once complete.
+	 * @return the value (one reference, the caller's), or {@code null} when it was collected on the heap
+	 */
+	public @Nullable ByteBuf takeReceived() {
+		ByteBuf received = this.received;
+		this.received = null;
+		return received;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.internal.protocol.PendingValues;
+import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
@@ -18,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * key or extras longer than the body answer "unknown command" and close, wrong lengths for
  * an opcode answer "invalid arguments" and close, an unknown opcode is answered and its body
  * discarded, and a value over the item size limit is answered "too large" and discarded
- * unread. Values are copied out as they arrive, growing with the data actually received.
+ * unread. Values are copied out as they arrive: a stored value into the built-in store's
+ * memory for its item ({@link ReceivedValueCommand}), any other onto the heap, growing with
+ * the data actually received.
  *
  * @since 0.1.0
  */
@@ -30,6 +33,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 
 	/** memcached's limit on a SASL mechanism name, sent as the key. */
 	private static final int SASL_MECHANISM_MAX_LENGTH = 32;
+
+	private static final byte[] NO_BYTES = {};
 
 	private enum State {
 
@@ -196,7 +201,11 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			out.add(request(new byte[0]));
 			return true;
 		}
-		ValueAccumulator value = this.pendingValues.accumulate((int) length);
+		// an append or prepend with a CAS unique is checked by a read before it runs: on the heap
+		boolean stored = command == Opcodes.SET || command == Opcodes.ADD || command == Opcodes.REPLACE
+				|| ((command == Opcodes.APPEND || command == Opcodes.PREPEND) && this.cas == 0);
+		ValueAccumulator value = stored ? this.pendingValues.receive(this.key, (int) length, flags)
+				: this.pendingValues.accumulate((int) length);
 		if (value == null) {
 			// like memcached without memory for the item: refused, its body swallowed
 			return swallow(length, reject(Opcodes.STATUS_OUT_OF_MEMORY, false, (command == Opcodes.SET) ? this.key : null),
@@ -212,7 +221,8 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 			return false;
 		}
 		this.state = State.HEADER;
-		out.add(request(this.value.value()));
+		ByteBuf received = this.value.takeReceived();
+		out.add((received != null) ? new ReceivedValueCommand(request(NO_BYTES), received) : request(this.value.value()));
 		this.value = null;
 		return true;
 	}

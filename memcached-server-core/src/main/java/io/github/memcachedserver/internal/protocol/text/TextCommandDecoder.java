@@ -23,6 +23,7 @@ import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.internal.protocol.PendingValues;
+import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
@@ -35,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * the inbound bytes: a request line, then for storage commands the data block (copied as
  * it arrives, its size checked before anything is buffered), or bytes to discard after a
  * refused storage command. Malformed requests become {@link ErrorReply}s in their pipeline
- * position. Keys and values are copied out, so no buffer outlives the read that brought it.
+ * position. Keys and values are copied out, so no buffer outlives the read that brought it:
+ * a value into the built-in store's memory for its item, where it stays
+ * ({@link ReceivedValueCommand}), or onto the heap for any other handler.
  * <p>
  * Answers follow memcached 1.6.18 with the deviations of DESIGN.md ("Which memcached we
  * match"): a wrong number of tokens answers {@code CLIENT_ERROR bad command line format}
@@ -233,7 +236,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 			return swallow(parsed.dataLength() + 2,
 					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.TOO_LARGE));
 		}
-		ValueAccumulator value = this.pendingValues.accumulate((int) parsed.dataLength());
+		int length = (int) parsed.dataLength();
+		// an answer with s tells the stored value's length from the command's heap value
+		ValueAccumulator value = command.flags().has('s') ? this.pendingValues.accumulate(length)
+				: this.pendingValues.receive(command.key(), length, (int) command.flags().clientFlags());
 		if (value == null) {
 			return swallow(parsed.dataLength() + 2,
 					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.OUT_OF_MEMORY));
@@ -316,11 +322,11 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
 			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.TOO_LARGE));
 		}
-		ValueAccumulator value = this.pendingValues.accumulate((int) length);
+		int clientFlags = (int) flags;
+		ValueAccumulator value = this.pendingValues.receive(key, (int) length, clientFlags);
 		if (value == null) {
 			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.OUT_OF_MEMORY));
 		}
-		int clientFlags = (int) flags;
 		long storageCas = cas;
 		this.pending = new PendingData(value, noreply, (data) -> new StorageCommand(mode, key,
 				new Entry(data, clientFlags, exptime), storageCas, noreply));
@@ -360,6 +366,7 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		this.pending = null;
 		this.state = State.LINE;
 		if (!pending.terminatedProperly()) {
+			pending.value.discard();
 			out.add(ErrorReply.of(BAD_DATA_CHUNK, pending.noreply));
 		}
 		else {
@@ -452,6 +459,8 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	/** A command waiting for its data block and the "\r\n" after it. */
 	private static final class PendingData {
 
+		private static final byte[] NO_BYTES = {};
+
 		private final ValueAccumulator value;
 
 		private final boolean noreply;
@@ -485,7 +494,9 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 		}
 
 		MemcachedCommand toCommand() {
-			return this.complete.apply(this.value.value());
+			ByteBuf received = this.value.takeReceived();
+			return (received != null) ? new ReceivedValueCommand(this.complete.apply(NO_BYTES), received)
+					: this.complete.apply(this.value.value());
 		}
 
 	}
