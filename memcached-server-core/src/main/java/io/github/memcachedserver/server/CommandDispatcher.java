@@ -317,8 +317,10 @@ final class CommandDispatcher {
 	private Mono<ByteBuf> store(StorageCommand command, @Nullable ByteBuf received, Session session,
 			CommandOutcome outcome) {
 		this.statistics.cmdSet.increment();
-		Mono<StoreResult> result = (received != null) ? StoreAccess.receivedBy(this.handler, command.key()).store(command.mode(), command.key(), received,
-				command.entry().exptime(), command.cas()) : switch (command.mode()) {
+		Mono<StoreResult> result = (received != null)
+				? StoreAccess.receivedBy(this.handler, command.key())
+					.store(command.mode(), command.key(), received, command.entry().exptime(), command.cas())
+				: switch (command.mode()) {
 			case SET -> this.handler.set(session, command.key(), command.entry());
 			case ADD -> this.handler.add(session, command.key(), command.entry());
 			case REPLACE -> this.handler.replace(session, command.key(), command.entry());
