@@ -289,7 +289,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		Slot head;
 		while ((head = this.started.peek()) != null) {
 			ByteBuf part;
-			while ((part = head.parts.poll()) != null) {
+			while ((part = head.pollPart()) != null) {
 				write(part);
 				moved = true;
 			}
@@ -455,8 +455,13 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 		boolean closesConnection;
 
-		/** Parts received and not yet written. */
-		final ArrayDeque<ByteBuf> parts = new ArrayDeque<>(2);
+		/**
+		 * The first part received and not yet written, then the others: most answers have
+		 * one part, which needs no queue of its own.
+		 */
+		private @Nullable ByteBuf nextPart;
+
+		private @Nullable ArrayDeque<ByteBuf> laterParts;
 
 		boolean done;
 
@@ -473,6 +478,23 @@ final class CommandQueue extends ChannelDuplexHandler {
 			this.closesConnection = closesConnection;
 		}
 
+		void offerPart(ByteBuf part) {
+			if (this.nextPart == null) {
+				this.nextPart = part;
+				return;
+			}
+			if (this.laterParts == null) {
+				this.laterParts = new ArrayDeque<>(2);
+			}
+			this.laterParts.add(part);
+		}
+
+		@Nullable ByteBuf pollPart() {
+			ByteBuf part = this.nextPart;
+			this.nextPart = (this.laterParts != null) ? this.laterParts.poll() : null;
+			return part;
+		}
+
 		void takeReady(Callable<?> ready) {
 			Object answer;
 			try {
@@ -484,7 +506,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 				throw new IllegalStateException(ex);
 			}
 			if (answer != null) {
-				this.parts.add((ByteBuf) answer);
+				offerPart((ByteBuf) answer);
 			}
 			complete(this, CommandQueue.this.connection.takeCloseRequest());
 		}
@@ -521,7 +543,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 					return;
 				}
 				this.requested = false;
-				this.parts.add(part);
+				offerPart(part);
 				process();
 			});
 		}
@@ -551,7 +573,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		void discard() {
 			this.discarded = true;
 			ByteBuf part;
-			while ((part = this.parts.poll()) != null) {
+			while ((part = pollPart()) != null) {
 				part.release();
 			}
 			Subscription s = this.subscription;

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 
 import io.github.memcachedserver.handler.Item;
 import io.github.memcachedserver.internal.LentItem;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
  * A view of one item of the built-in store, which lives in a chunk of {@link SlabMemory},
@@ -188,12 +190,17 @@ final class StoredItem {
 
 	/**
 	 * Lends the value to an answer: a buffer over this item's memory, which stays allocated
-	 * until the buffer is released.
+	 * until the buffer is released; a small value comes as a copy in a pooled direct buffer
+	 * ({@link LentItem#LARGEST_COPIED_VALUE}).
 	 * @return the value, with one reference
 	 */
-	LentValue lendValue() {
+	ByteBuf lendValue() {
+		int length = valueLength();
+		if (length <= LentItem.LARGEST_COPIED_VALUE) {
+			return ByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(this.page.slice(valueStart(), length));
+		}
 		this.memory.retain(this.address);
-		return new LentValue(this.memory, this.address, this.page.slice(valueStart(), valueLength()));
+		return new LentValue(this.memory, this.address, this.page.slice(valueStart(), length));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.memcachedserver.internal.protocol;
 
+import io.github.memcachedserver.internal.LentItem;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -17,12 +18,6 @@ import io.netty.buffer.CompositeByteBuf;
  * @since 0.1.0
  */
 public final class ValueAnswer {
-
-	/**
-	 * Direct values up to this size are copied: the connection gathers small answers into
-	 * one buffer anyway, and a composite would cost more than the copy.
-	 */
-	private static final int LARGEST_COPIED_VALUE = 1024;
 
 	private ValueAnswer() {
 	}
@@ -67,7 +62,7 @@ public final class ValueAnswer {
 	}
 
 	private static boolean copies(ByteBuf value) {
-		return value.readableBytes() <= LARGEST_COPIED_VALUE || !value.isDirect();
+		return value.readableBytes() <= LentItem.LARGEST_COPIED_VALUE || !value.isDirect();
 	}
 
 }
