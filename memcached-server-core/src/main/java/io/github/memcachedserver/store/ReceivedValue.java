@@ -2,6 +2,7 @@ package io.github.memcachedserver.store;
 
 import java.nio.ByteBuffer;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.util.ResourceLeakDetector;
@@ -77,6 +78,16 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 		StoredItem item = item();
 		item.stamp(expiresAt, cas, now);
 		return item;
+	}
+
+	/**
+	 * Copies arriving bytes through this buffer's one reusable view of the chunk: Netty's own
+	 * copy into a direct buffer without a memory address makes new views at every read.
+	 */
+	@Override
+	public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
+		src.getBytes(srcIndex, internalNioBuffer(index, length));
+		return this;
 	}
 
 	@Override
