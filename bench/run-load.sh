@@ -5,8 +5,9 @@
 #   SKIP_BUILD=1 bench/run-load.sh   # reuse /work/bench-classes and the saved classpath
 #
 # Layout: server pinned to core SERVER_CPU, load generator to core CLIENT_CPU (taskset).
-# Both servers run with one worker thread. For every workload: one discarded warm-up round
-# against ours (JIT), then ours/memcached alternated ROUNDS times. Raw output and a markdown
+# Both servers run with one worker thread. For every workload: one discarded warm-up round of
+# WARMUP_SECS against ours (the JIT, whose compiler threads share the server's one core, is
+# still at work after a round of SECS), then ours/memcached alternated ROUNDS times. Raw output and a markdown
 # summary (medians, ratio ours/memcached) go to OUT_DIR.
 #
 # Workloads (bench/loadgen.c, every reply verified; 18-byte keys, 90% get / 10% set unless noted):
@@ -43,6 +44,7 @@ MC_PORT="${MC_PORT:-31211}" # below the ephemeral range (32768+): no clash with 
 OURS_PORT="${OURS_PORT:-31212}"
 ROUNDS="${ROUNDS:-3}"
 SECS="${SECS:-10}"          # measured seconds per round
+WARMUP_SECS="${WARMUP_SECS:-30}" # the discarded first round against ours
 LG_WARMUP="${LG_WARMUP:-2}" # seconds at the start of each loadgen round that are not measured
 CONNS="${CONNS:-50}"
 WORKLOADS="${WORKLOADS:-a_loadgen b_window16 b_meta16 c_set90_1k e_100k d_open1000}"
@@ -125,7 +127,7 @@ wait_port "$OURS_PORT"
 	echo "memcached: $(/usr/bin/memcached -V)"
 	echo "java: $(java -version 2>&1 | head -1)"
 	echo "ours: pid $OURS_PID ($OURS_JAVA_OPTS -t 1 -m $MEM_MB -c 2048), memcached: pid $MC_PID (-t 1 -m $MEM_MB -U 0),"
-	echo "server cpu $SERVER_CPU, client cpu $CLIENT_CPU, rounds $ROUNDS x ${SECS}s (+${LG_WARMUP}s loadgen warm-up)"
+	echo "server cpu $SERVER_CPU, client cpu $CLIENT_CPU, rounds $ROUNDS x ${SECS}s (+${LG_WARMUP}s loadgen warm-up) after a ${WARMUP_SECS}s warm-up round of ours"
 	echo "workloads: $WORKLOADS (d: $D_CONNS conns at $D_RATE ops/s; e: $E_KEYS keys)"
 } > "$OUT_DIR/env.txt"
 cat "$OUT_DIR/env.txt"
@@ -166,9 +168,10 @@ quiet_gate() {
 	echo "  (machine not quiet after ${QUIET_MAX_WAIT}s, running anyway)"
 }
 
-# run_round WORKLOAD SERVER(ours|memcached) ROUND
+# run_round WORKLOAD SERVER(ours|memcached) ROUND [SECONDS]
 run_round() {
 	local wl=$1 srv=$2 round=$3 port pid
+	local SECS=${4:-$SECS}
 	if [[ $srv == ours ]]; then port=$OURS_PORT; pid=$OURS_PID; else port=$MC_PORT; pid=$MC_PID; fi
 	local log="$OUT_DIR/$wl-$srv-$round.log"
 	local load ops p50 p99 p999=- ccpu=- max=- errs rc=0 sampler cpu other
@@ -346,7 +349,7 @@ for wl in $WORKLOADS; do
 	mem_1m) memory_run; continue ;;
 	jfr_a) jfr_run; continue ;;
 	esac
-	run_round "$wl" ours warmup
+	run_round "$wl" ours warmup "$WARMUP_SECS"
 	for r in $(seq 1 "$ROUNDS"); do
 		run_round "$wl" ours "$r"
 		run_round "$wl" memcached "$r"
