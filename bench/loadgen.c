@@ -570,8 +570,9 @@ static void report(double client_cpu_pct) {
 			get_ratio * 100, warmup_sec, duration_sec);
 	printf("measured: %lld ops (%lld get, %lld set) = %.0f ops/s\n", (long long)ops, (long long)m_gets,
 			(long long)m_sets, ops_per_sec);
-	printf("latency (%s -> full reply, us): p50=%lld p99=%lld p99.9=%lld max=%lld\n",
-			rate > 0 ? "intended send time" : "send", (long long)p50, (long long)p99, (long long)p999, (long long)max);
+	printf("latency (%s -> full reply, us): p50=%lld p90=%lld p95=%lld p99=%lld p99.9=%lld max=%lld\n",
+			rate > 0 ? "intended send time" : "send", (long long)p50, (long long)percentile_us(0.90, ops),
+			(long long)percentile_us(0.95, ops), (long long)p99, (long long)p999, (long long)max);
 	if (rate > 0) {
 		printf("scheduler lag (client lateness, us): p50=%lld p99=%lld p99.9=%lld max=%lld\n",
 				(long long)lag_percentile_us(0.5), (long long)lag_percentile_us(0.99),
