@@ -41,9 +41,9 @@ for stack in open(path).read().split("\n\n"):
     if not frames:
         continue
     text = " ".join(frames)
-    if "sys_sendto" in text or "sys_sendmsg" in text or "sys_writev" in text:
+    if "tcp_sendmsg" in text:
         parts["kernel: send"] += 1
-    elif "sys_recvfrom" in text or "ksys_read" in text:
+    elif "tcp_recvmsg" in text:
         parts["kernel: recv"] += 1
     elif "do_epoll_wait" in text:
         parts["kernel: epoll"] += 1
