@@ -39,43 +39,44 @@ public final class KeyHash {
 
 	/** SipHash-2-4 (Aumasson and Bernstein, 2012) of {@code data} under the key {@code k0, k1}. */
 	static long sipHash24(long k0, long k1, byte[] data) {
-		// the state in four locals, not an array: the JIT keeps it in registers
-		long v0 = 0x736f6d6570736575L ^ k0;
-		long v1 = 0x646f72616e646f6dL ^ k1;
-		long v2 = 0x6c7967656e657261L ^ k0;
-		long v3 = 0x7465646279746573L ^ k1;
+		// the state stays in this frame once the rounds are inlined
+		long[] v = { 0x736f6d6570736575L ^ k0, 0x646f72616e646f6dL ^ k1, 0x6c7967656e657261L ^ k0,
+				0x7465646279746573L ^ k1 };
 		int whole = data.length & ~7;
+		for (int i = 0; i < whole; i += 8) {
+			compress(v, (long) LONGS.get(data, i));
+		}
 		long last = ((long) data.length) << 56;
 		for (int i = whole; i < data.length; i++) {
 			last |= (data[i] & 0xffL) << (8 * (i - whole));
 		}
-		// each 8-byte word (the last one carries the length) goes in over two rounds, then four finish
-		int compression = 2 * (whole / 8 + 1);
-		long word = 0;
-		for (int round = 0; round < compression + 4; round++) {
-			if (round < compression && (round & 1) == 0) {
-				int at = 4 * round;
-				word = (at < whole) ? (long) LONGS.get(data, at) : last;
-				v3 ^= word;
-			}
-			else if (round == compression) {
-				v2 ^= 0xff;
-			}
-			v0 += v1;
-			v1 = Long.rotateLeft(v1, 13) ^ v0;
-			v0 = Long.rotateLeft(v0, 32);
-			v2 += v3;
-			v3 = Long.rotateLeft(v3, 16) ^ v2;
-			v0 += v3;
-			v3 = Long.rotateLeft(v3, 21) ^ v0;
-			v2 += v1;
-			v1 = Long.rotateLeft(v1, 17) ^ v2;
-			v2 = Long.rotateLeft(v2, 32);
-			if (round < compression && (round & 1) == 1) {
-				v0 ^= word;
-			}
+		compress(v, last);
+		v[2] ^= 0xff;
+		for (int round = 0; round < 4; round++) {
+			sipRound(v);
 		}
-		return v0 ^ v1 ^ v2 ^ v3;
+		return v[0] ^ v[1] ^ v[2] ^ v[3];
+	}
+
+	/** Takes in one 8-byte word: two rounds. */
+	private static void compress(long[] v, long word) {
+		v[3] ^= word;
+		sipRound(v);
+		sipRound(v);
+		v[0] ^= word;
+	}
+
+	private static void sipRound(long[] v) {
+		v[0] += v[1];
+		v[1] = Long.rotateLeft(v[1], 13) ^ v[0];
+		v[0] = Long.rotateLeft(v[0], 32);
+		v[2] += v[3];
+		v[3] = Long.rotateLeft(v[3], 16) ^ v[2];
+		v[0] += v[3];
+		v[3] = Long.rotateLeft(v[3], 21) ^ v[0];
+		v[2] += v[1];
+		v[1] = Long.rotateLeft(v[1], 17) ^ v[2];
+		v[2] = Long.rotateLeft(v[2], 32);
 	}
 
 }
