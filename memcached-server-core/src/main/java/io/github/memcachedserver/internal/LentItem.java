@@ -19,8 +19,8 @@ public record LentItem(ByteBuf value, int flags, long cas) {
 
 	/**
 	 * Values up to this size are copied rather than lent: the answer copies them into its
-	 * head's buffer anyway, and a loan (a view, a reference on the item's memory, its release)
-	 * would cost more than the copy.
+	 * head's buffer anyway, and a loan (views of the page, a reference on the item's memory,
+	 * its release) leaves more garbage than the copy.
 	 */
 	public static final int LARGEST_COPIED_VALUE = 1024;
 
