@@ -52,6 +52,7 @@ static int depth = 1;
 static double duration_sec = 10;
 static double warmup_sec = 2;
 static int key_count = 10000;
+static int preload = 1; /* --preload 0: the keys are already stored, by an earlier run with the same keys and sizes */
 static int value_size = 100;
 static double get_ratio = 0.9;
 static double drain_sec = 5;
@@ -591,9 +592,11 @@ static void report(double client_cpu_pct) {
 /* ---------------------------------------------------------------- the load loop */
 static void run_load(void) {
 	build_data_set();
-	int preload_fd = connect_to(0);
-	store_all(preload_fd, key_count, load_key, "preload");
-	close(preload_fd);
+	if (preload) {
+		int preload_fd = connect_to(0);
+		store_all(preload_fd, key_count, load_key, "preload");
+		close(preload_fd);
+	}
 
 	struct rlimit files;
 	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < (rlim_t)conns + 64) {
@@ -725,7 +728,7 @@ static void run_load(void) {
 /* ---------------------------------------------------------------- options */
 static void usage(void) {
 	printf("options: --host H --port P --conns N --depth D --duration S --warmup S --keys N --value-size B "
-			"--get-ratio R --drain S --seed N --mode window|batch --protocol text|meta --rate OPS_PER_SEC "
+			"--get-ratio R --drain S --seed N --mode window|batch --protocol text|meta --rate OPS_PER_SEC --preload 0|1 "
 			"--key-size B | --fill N --key-size B --value-size B\n");
 }
 
@@ -754,6 +757,7 @@ static void parse_args(int argc, char **argv) {
 		else if (!strcmp(a, "--seed")) seed = atoll(v);
 		else if (!strcmp(a, "--rate")) rate = atof(v);
 		else if (!strcmp(a, "--fill")) fill = atoi(v);
+		else if (!strcmp(a, "--preload")) preload = atoi(v);
 		else if (!strcmp(a, "--key-size")) {
 			key_size = atoi(v);
 			key_size_given = 1;
