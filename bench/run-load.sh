@@ -23,6 +23,9 @@
 #                     round), D_CONNS connections, open loop at D_RATE ops/s, 90% get / 10% set
 #   f_1m_after_ce     the same, named apart: put it after c_set90_1k e_100k to measure the same
 #                     servers once replaced large values have left their garbage
+#   g_conns1000  (g)  as (a) over 1,000 connections that open together while the first are already
+#                     loading the server (closed loop, 1 in flight each, F_KEYS-style 32-byte keys over
+#                     100,000 items); a connection left waiting to be accepted shows in the p99.9 and max
 #   a_memaslap        (a) with memcaslap (unverified; cross-check only)
 #   a_memaslap_binary (a) with memcaslap over the binary protocol (-B; unverified: loadgen speaks text and meta only)
 # Steps that are not load rounds (add them to WORKLOADS):
@@ -201,6 +204,7 @@ run_round() {
 		c_set90_1k) args+=(--conns "$CONNS" --depth 1 --get-ratio 0.1 --value-size 1024) ;;
 		d_open1000) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE") ;;
 		e_100k) args+=(--conns "$CONNS" --depth 1 --value-size 102400 --keys "$E_KEYS") ;;
+		g_conns1000) args+=(--conns "$D_CONNS" --depth 1 --keys 100000 --key-size 32) ;;
 		f_1m_open | f_1m_after_ce) args+=(--conns "$D_CONNS" --depth 1 --rate "$D_RATE" --keys "$F_KEYS" --key-size 32) ;;
 		*) echo "unknown workload $wl" >&2; exit 1 ;;
 		esac
