@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
@@ -76,11 +77,16 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private static final String OUT_OF_MEMORY = "out of memory storing object";
 
+	/** How many writes pass between moves of the reclaim hand, and how many items it looks at then. */
+	private static final int HAND_STRIDE = 8;
+
 	private final SlabMemory memory;
 
 	private final LendingStore lender = new Lender();
 
 	private final ItemTable items;
+
+	private final AtomicInteger writesSinceHand = new AtomicInteger();
 
 	private final AtomicLong bytesUsed = new AtomicLong();
 
@@ -716,14 +722,22 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		return outcome.value;
 	}
 
-	/** Removes an expired or flushed item, if the reclaim hand meets one, as each write passes by. */
+	/**
+	 * Removes expired and flushed items the reclaim hand meets as writes pass by: every
+	 * {@value #HAND_STRIDE}th write moves it over as many items, the pace of one item per write
+	 * at a fraction of the cost (one lock, and cache misses that overlap).
+	 */
 	private void reclaimExpired(long now) {
-		long gone = this.items.advanceReclaimHand((address) -> !isLive(new StoredItem(this.memory, address), now));
-		if (gone != 0) {
-			this.bytesUsed.addAndGet(-new StoredItem(this.memory, gone).size());
-			this.reclaimed.increment();
-			this.memory.release(gone);
+		if ((this.writesSinceHand.getAndIncrement() & (HAND_STRIDE - 1)) == 0) {
+			this.items.advanceReclaimHand(HAND_STRIDE, (address) -> !isLive(new StoredItem(this.memory, address), now),
+					this::reclaimed);
 		}
+	}
+
+	private void reclaimed(long address) {
+		this.bytesUsed.addAndGet(-new StoredItem(this.memory, address).size());
+		this.reclaimed.increment();
+		this.memory.release(address);
 	}
 
 	@Override

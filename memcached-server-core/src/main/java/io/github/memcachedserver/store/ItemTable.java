@@ -2,6 +2,7 @@ package io.github.memcachedserver.store;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
 import java.util.function.LongUnaryOperator;
 
@@ -161,13 +162,17 @@ final class ItemTable {
 	}
 
 	/**
-	 * Moves the reclaim hand on to the next item of the next segment and removes it if the
-	 * judge says so.
-	 * @param judge tells whether the item under the hand goes; runs under the segment's lock
-	 * @return the removed item's address, or 0
+	 * Moves the reclaim hand over the next items of the next segment, under one lock, and
+	 * removes those the judge says go. Looking at several items at once lets their cache misses
+	 * overlap: each is a random item, not read for a while.
+	 * @param items how many items to look at, at most
+	 * @param judge tells whether an item under the hand goes; runs under the segment's lock
+	 * @param removed given the address of each removed item, once the lock is released
 	 */
-	long advanceReclaimHand(LongPredicate judge) {
+	void advanceReclaimHand(int items, LongPredicate judge, LongConsumer removed) {
 		Segment segment = this.segments[this.reclaimTurn.getAndIncrement() & (SEGMENTS - 1)];
+		long[] gone = null;
+		int goneCount = 0;
 		segment.lock();
 		try {
 			long[] slots = segment.slots;
@@ -175,24 +180,30 @@ final class ItemTable {
 			// a bounded look, so that the hand never crawls a whole sparse segment in one write
 			int reach = Math.min(slots.length, HAND_REACH);
 			int position = segment.reclaimHand;
-			for (int step = 0; step < reach; step++) {
+			int looked = 0;
+			int step = 0;
+			for (; step < reach && looked < items; step++) {
 				int i = (position + step) & mask;
 				long slot = slots[i];
 				if (slot != 0 && slot != REMOVED) {
-					segment.reclaimHand = (i + 1) & mask;
-					if (!judge.test(slot & ADDRESS)) {
-						return 0;
+					looked++;
+					if (judge.test(slot & ADDRESS)) {
+						slots[i] = REMOVED;
+						segment.live--;
+						if (gone == null) {
+							gone = new long[items];
+						}
+						gone[goneCount++] = slot & ADDRESS;
 					}
-					slots[i] = REMOVED;
-					segment.live--;
-					return slot & ADDRESS;
 				}
 			}
-			segment.reclaimHand = (position + reach) & mask;
-			return 0;
+			segment.reclaimHand = (position + step) & mask;
 		}
 		finally {
 			segment.unlock();
+		}
+		for (int i = 0; i < goneCount; i++) {
+			removed.accept(gone[i]);
 		}
 	}
 
