@@ -86,7 +86,8 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	private final ItemTable items;
 
-	private final AtomicInteger writesSinceHand = new AtomicInteger();
+	/** Writes so far (wrapping): every {@value #HAND_STRIDE}th moves the reclaim hand. */
+	private final AtomicInteger writes = new AtomicInteger();
 
 	private final AtomicLong bytesUsed = new AtomicLong();
 
@@ -728,7 +729,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	 * at a fraction of the cost (one lock, and cache misses that overlap).
 	 */
 	private void reclaimExpired(long now) {
-		if ((this.writesSinceHand.getAndIncrement() & (HAND_STRIDE - 1)) == 0) {
+		if ((this.writes.getAndIncrement() & (HAND_STRIDE - 1)) == 0) {
 			this.items.advanceReclaimHand(HAND_STRIDE, (address) -> !isLive(new StoredItem(this.memory, address), now),
 					this::reclaimed);
 		}
