@@ -3,6 +3,7 @@ package io.github.memcachedserver.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
@@ -54,7 +55,7 @@ public class TextCommandDecoderBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
-				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES), new LongAdder()));
 		StringBuilder text = new StringBuilder();
 		String value = "v".repeat(this.valueSize);
 		for (int i = 0; i < BATCH; i++) {

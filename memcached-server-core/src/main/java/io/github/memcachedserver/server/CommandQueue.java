@@ -3,6 +3,7 @@ package io.github.memcachedserver.server;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -83,6 +84,8 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	private final int maxInFlight;
 
+	private final LongAdder bytesWritten;
+
 	/** Commands started, in arrival order, until their answers have been written. */
 	private final ArrayDeque<Slot> started = new ArrayDeque<>();
 
@@ -131,14 +134,18 @@ final class CommandQueue extends ChannelDuplexHandler {
 	 * (at the end of a socket read, or after a command finished): batched reads go out then
 	 * @param endsConnection whether a command ends the connection once answered
 	 * @param maxInFlight how many commands may be queued before the connection stops reading
+	 * @param bytesWritten the server-wide count of answer bytes, which the queue adds to as it
+	 * writes
 	 */
 	CommandQueue(ClientConnection connection, Function<MemcachedCommand, Publisher<ByteBuf>> runner,
-			Runnable startedTogether, Predicate<MemcachedCommand> endsConnection, int maxInFlight) {
+			Runnable startedTogether, Predicate<MemcachedCommand> endsConnection, int maxInFlight,
+			LongAdder bytesWritten) {
 		this.connection = connection;
 		this.runner = runner;
 		this.startedTogether = startedTogether;
 		this.endsConnection = endsConnection;
 		this.maxInFlight = maxInFlight;
+		this.bytesWritten = bytesWritten;
 	}
 
 	@Override
@@ -171,12 +178,16 @@ final class CommandQueue extends ChannelDuplexHandler {
 		ctx.fireUserEventTriggered(event);
 	}
 
+	/**
+	 * Ends a socket read. The event goes no further: the queue is the last reader, and with a
+	 * thousand connections taking turns each handler it passed would be one more of the
+	 * connection's objects to bring back into the cache.
+	 */
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		this.reading = false;
 		this.startedTogether.run();
 		flush();
-		ctx.fireChannelReadComplete();
 	}
 
 	@Override
@@ -356,8 +367,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		}
 		else {
 			writeGathered();
-			ctx.write(part, ctx.voidPromise());
-			this.unflushed = true;
+			send(part);
 		}
 		if (!ctx.channel().isWritable()) {
 			// a long burst of answers starts leaving before the read ends
@@ -369,9 +379,14 @@ final class CommandQueue extends ChannelDuplexHandler {
 		ByteBuf batch = this.gathered;
 		if (batch != null) {
 			this.gathered = null;
-			this.context.write(batch, this.context.voidPromise());
-			this.unflushed = true;
+			send(batch);
 		}
+	}
+
+	private void send(ByteBuf answers) {
+		this.bytesWritten.add(answers.readableBytes());
+		this.context.write(answers, this.context.voidPromise());
+		this.unflushed = true;
 	}
 
 	/**

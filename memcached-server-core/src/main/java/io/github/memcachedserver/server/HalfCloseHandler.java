@@ -16,10 +16,10 @@ import io.netty.channel.socket.DuplexChannel;
  * can still be lost: Netty drops the socket from epoll once it waits for nothing, and fails
  * to add it back (see {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswer}).
  * <p>
- * Sits after the decoder, which hands on everything it could decode before passing the
- * event along. Read requests after the end of input (or the close) go no further: the
- * receiving side may still ask for more once the connection has ended, and the epoll
- * transport would fail (and reactor-netty log) on such a read.
+ * Read requests after the end of input (or the close) go no further: the receiving side may
+ * still ask for more once the connection has ended, and the epoll transport would fail (and
+ * reactor-netty log) on such a read. The decoder hands on everything it could decode before
+ * it passes the end of input along.
  */
 final class HalfCloseHandler extends ChannelDuplexHandler {
 

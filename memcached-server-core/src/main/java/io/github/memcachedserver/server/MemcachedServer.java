@@ -526,12 +526,8 @@ public final class MemcachedServer {
 	}
 
 	private void configureConnection(Connection connection) {
-		connection.addHandlerFirst("memcached-byte-counter", new ByteCounter(this.statistics));
-		connection.addHandlerLast("memcached-protocol-detector",
-				new ProtocolDetector(this.limits, this.authenticationRequired, this.pendingValues));
-		connection.addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
-		connection.addHandlerLast(OutboundBacklogGuard.NAME,
-				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
+		connection.addHandlerLast("memcached-protocol-detector", new ProtocolDetector(this.limits,
+				this.authenticationRequired, this.pendingValues, this.statistics.bytesRead));
 		if (!this.idleTimeout.isZero()) {
 			connection.onReadIdle(this.idleTimeout.toMillis(), connection::dispose);
 		}
@@ -556,7 +552,11 @@ public final class MemcachedServer {
 		ByteBufAllocator allocator = outbound.alloc();
 		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection,
 				(decoded) -> run(decoded, connection, allocator), connection.reads()::send,
-				MemcachedServer::endsConnection, this.maxInFlightCommands));
+				MemcachedServer::endsConnection, this.maxInFlightCommands, this.statistics.bytesWritten));
+		// behind the queue, where no read or answer passes them: neither handles either
+		holder[0].addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
+		holder[0].addHandlerLast(OutboundBacklogGuard.NAME,
+				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
 		// the queue reads, answers and closes the connection itself: Reactor is not on the I/O path
 		return outbound.neverComplete();
 	}

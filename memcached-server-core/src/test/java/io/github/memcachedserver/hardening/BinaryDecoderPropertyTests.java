@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
@@ -149,7 +150,7 @@ class BinaryDecoderPropertyTests {
 	private static List<Object> decode(byte[] input, List<byte[]> chunks) {
 		return assertTimeoutPreemptively(PER_TRY, () -> {
 			EmbeddedChannel channel = new EmbeddedChannel(new BinaryCommandDecoder(MAX_ITEM_SIZE, false,
-					new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
+					new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES), new LongAdder()));
 			List<ByteBuf> written = new ArrayList<>();
 			List<Object> decoded = new ArrayList<>();
 			for (byte[] chunk : chunks) {

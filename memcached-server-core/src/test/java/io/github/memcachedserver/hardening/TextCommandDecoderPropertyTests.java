@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 import io.github.memcachedserver.command.ErrorReply;
@@ -88,7 +89,7 @@ class TextCommandDecoderPropertyTests {
 	private static List<Object> decode(byte[] input, List<byte[]> chunks) {
 		return assertTimeoutPreemptively(PER_TRY, () -> {
 			EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
-				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES), new LongAdder()));
 			List<ByteBuf> written = new ArrayList<>();
 			List<Object> decoded = new ArrayList<>();
 			for (byte[] chunk : chunks) {

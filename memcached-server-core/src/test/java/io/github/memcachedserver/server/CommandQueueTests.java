@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -54,7 +55,7 @@ class CommandQueueTests {
 	@BeforeEach
 	void openChannel() {
 		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, this::run, this.batches::incrementAndGet,
-				(command) -> command instanceof QuitCommand, 4));
+				(command) -> command instanceof QuitCommand, 4, new LongAdder()));
 	}
 
 	@AfterEach
@@ -184,7 +185,7 @@ class CommandQueueTests {
 			.map((i) -> text("part" + i + "\r\n"));
 		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> parts, () -> {
 				},
-				(command) -> false, 4));
+				(command) -> false, 4, new LongAdder()));
 		this.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
 		// an unflushed byte above the high water mark: the channel takes no more writes
 		this.channel.write(Unpooled.wrappedBuffer(new byte[8]));
@@ -210,7 +211,7 @@ class CommandQueueTests {
 		};
 		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> stubborn, () -> {
 				},
-				(command) -> false, 4));
+				(command) -> false, 4, new LongAdder()));
 		read(get("a"));
 		this.channel.close();
 		ByteBuf late = text("late\r\n");

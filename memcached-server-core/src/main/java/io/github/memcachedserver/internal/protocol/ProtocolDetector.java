@@ -1,5 +1,7 @@
 package io.github.memcachedserver.internal.protocol;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import io.github.memcachedserver.internal.protocol.binary.BinaryCommandDecoder;
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.internal.protocol.text.TextCommandDecoder;
@@ -27,16 +29,21 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 
 	private final PendingValues pendingValues;
 
+	private final LongAdder bytesRead;
+
 	/**
 	 * Creates a detector for one connection.
 	 * @param limits the limits for whichever decoder is chosen
 	 * @param sasl whether a binary connection may use SASL (authentication is on)
 	 * @param pendingValues the server-wide budget for values still arriving
+	 * @param bytesRead the server-wide count of bytes received, which the decoder adds to
 	 */
-	public ProtocolDetector(TextProtocolLimits limits, boolean sasl, PendingValues pendingValues) {
+	public ProtocolDetector(TextProtocolLimits limits, boolean sasl, PendingValues pendingValues,
+			LongAdder bytesRead) {
 		this.limits = limits;
 		this.sasl = sasl;
 		this.pendingValues = pendingValues;
+		this.bytesRead = bytesRead;
 	}
 
 	@Override
@@ -44,8 +51,8 @@ public final class ProtocolDetector extends ChannelInboundHandlerAdapter {
 		if (message instanceof ByteBuf bytes && bytes.isReadable()) {
 			boolean binary = (bytes.getByte(bytes.readerIndex()) & 0xff) == Opcodes.REQUEST_MAGIC;
 			ChannelHandler decoder = binary
-					? new BinaryCommandDecoder(this.limits.maxItemSize(), this.sasl, this.pendingValues)
-					: new TextCommandDecoder(this.limits, this.pendingValues);
+					? new BinaryCommandDecoder(this.limits.maxItemSize(), this.sasl, this.pendingValues, this.bytesRead)
+					: new TextCommandDecoder(this.limits, this.pendingValues, this.bytesRead);
 			ctx.pipeline().addAfter(ctx.name(), DECODER_NAME, decoder);
 			ctx.pipeline().remove(this);
 		}

@@ -1,16 +1,17 @@
 package io.github.memcachedserver.internal.protocol.binary;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.CountingDecoder;
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class BinaryCommandDecoder extends ByteToMessageDecoder {
+public final class BinaryCommandDecoder extends CountingDecoder {
 
 	private static final int HEADER_LENGTH = 24;
 
@@ -77,8 +78,10 @@ public final class BinaryCommandDecoder extends ByteToMessageDecoder {
 	 * @param maxItemSize the largest item accepted, counted as memcached counts it
 	 * @param sasl whether the SASL requests are served (authentication is on)
 	 * @param pendingValues the server-wide budget for values still arriving
+	 * @param bytesRead the server-wide count of bytes received
 	 */
-	public BinaryCommandDecoder(int maxItemSize, boolean sasl, PendingValues pendingValues) {
+	public BinaryCommandDecoder(int maxItemSize, boolean sasl, PendingValues pendingValues, LongAdder bytesRead) {
+		super(bytesRead);
 		this.maxItemSize = maxItemSize;
 		this.sasl = sasl;
 		this.pendingValues = pendingValues;

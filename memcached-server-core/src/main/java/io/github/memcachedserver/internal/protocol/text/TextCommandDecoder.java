@@ -2,6 +2,7 @@ package io.github.memcachedserver.internal.protocol.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
@@ -22,13 +23,13 @@ import io.github.memcachedserver.command.VerbosityCommand;
 import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.internal.protocol.CountingDecoder;
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1.0
  */
-public final class TextCommandDecoder extends ByteToMessageDecoder {
+public final class TextCommandDecoder extends CountingDecoder {
 
 	static final int KEY_MAX_LENGTH = 250;
 
@@ -86,8 +87,10 @@ public final class TextCommandDecoder extends ByteToMessageDecoder {
 	 * Creates a decoder for one connection.
 	 * @param limits the bounds to enforce
 	 * @param pendingValues the server-wide budget for values still arriving
+	 * @param bytesRead the server-wide count of bytes received
 	 */
-	public TextCommandDecoder(TextProtocolLimits limits, PendingValues pendingValues) {
+	public TextCommandDecoder(TextProtocolLimits limits, PendingValues pendingValues, LongAdder bytesRead) {
+		super(bytesRead);
 		this.limits = limits;
 		this.pendingValues = pendingValues;
 	}

@@ -3,6 +3,7 @@ package io.github.memcachedserver.internal.protocol.text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
 import io.github.memcachedserver.command.DeleteCommand;
@@ -61,7 +62,7 @@ class TextCommandDecoderTests {
 	@Test
 	void refusesAnOversizedValueWithoutBufferingItAndAnswersOnceItIsSwallowed() {
 		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
-				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES), new LongAdder()));
 		channel.writeInbound(Unpooled.copiedBuffer("set big 0 0 2000000\r\n" + "x".repeat(1000), StandardCharsets.US_ASCII));
 		assertThat((Object) channel.readInbound()).isNull();
 		assertThat(channel.finish()).isFalse();
@@ -103,7 +104,7 @@ class TextCommandDecoderTests {
 
 	private static List<MemcachedCommand> decode(List<String> packets) {
 		EmbeddedChannel channel = new EmbeddedChannel(new TextCommandDecoder(TextProtocolLimits.DEFAULTS,
-				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES)));
+				new PendingValues(MemcachedServerBuilder.DEFAULT_MAX_PENDING_VALUE_BYTES), new LongAdder()));
 		for (String packet : packets) {
 			channel.writeInbound(Unpooled.copiedBuffer(packet, StandardCharsets.ISO_8859_1));
 		}
