@@ -177,7 +177,8 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 			.concatMap((handler) -> handler.flushAll(session, delaySeconds)
 				.thenReturn(true)
 				.onErrorResume(UnsupportedCommandException.class, (ex) -> Mono.just(false)))
-			.any(Boolean::booleanValue)
+			// every handler is flushed: any() would stop at the first that flushes
+			.reduce(false, Boolean::logicalOr)
 			.flatMap((flushed) -> flushed ? Mono.<Void>empty() : Mono.error(new UnsupportedCommandException("flush_all")));
 	}
 

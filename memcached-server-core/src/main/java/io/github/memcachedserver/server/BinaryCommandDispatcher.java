@@ -159,7 +159,8 @@ final class BinaryCommandDispatcher {
 		Session session = connection.session();
 		Key key = request.key();
 		byte[] extras = request.extras();
-		LendingStore store = StoreAccess.lending(this.handler, key);
+		// keyless requests (version, noop, flush, stat) have no store to route to
+		LendingStore store = (key != null) ? StoreAccess.lending(this.handler, key) : null;
 		return switch (request.command()) {
 			case Opcodes.GET, Opcodes.GETK -> (store != null) ? lent(request, store.lend(key), allocator, report, false)
 					: this.handlerTimeout.answer(connection.reads().get(key, report.observation()),
