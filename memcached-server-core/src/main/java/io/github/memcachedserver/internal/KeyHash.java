@@ -39,44 +39,50 @@ public final class KeyHash {
 
 	/** SipHash-2-4 (Aumasson and Bernstein, 2012) of {@code data} under the key {@code k0, k1}. */
 	static long sipHash24(long k0, long k1, byte[] data) {
-		// the state stays in this frame once the rounds are inlined
-		long[] v = { 0x736f6d6570736575L ^ k0, 0x646f72616e646f6dL ^ k1, 0x6c7967656e657261L ^ k0,
-				0x7465646279746573L ^ k1 };
+		// the state is four locals, not an array: C2 does not scalar-replace an array used across
+		// this loop, and a 48-byte allocation per key was most of what a get allocated
+		long v0 = 0x736f6d6570736575L ^ k0;
+		long v1 = 0x646f72616e646f6dL ^ k1;
+		long v2 = 0x6c7967656e657261L ^ k0;
+		long v3 = 0x7465646279746573L ^ k1;
 		int whole = data.length & ~7;
-		for (int i = 0; i < whole; i += 8) {
-			compress(v, (long) LONGS.get(data, i));
+		// every 8-byte word, then the last word (the length and the remaining bytes), take two
+		// rounds each; the finalization (step == whole + 8) takes four
+		for (int step = 0; step <= whole + 8; step += 8) {
+			boolean finalization = step > whole;
+			long word = (step < whole) ? (long) LONGS.get(data, step) : finalization ? 0 : lastWord(data, whole);
+			if (finalization) {
+				v2 ^= 0xff;
+			}
+			else {
+				v3 ^= word;
+			}
+			for (int round = (finalization ? 4 : 2); round > 0; round--) {
+				v0 += v1;
+				v1 = Long.rotateLeft(v1, 13) ^ v0;
+				v0 = Long.rotateLeft(v0, 32);
+				v2 += v3;
+				v3 = Long.rotateLeft(v3, 16) ^ v2;
+				v0 += v3;
+				v3 = Long.rotateLeft(v3, 21) ^ v0;
+				v2 += v1;
+				v1 = Long.rotateLeft(v1, 17) ^ v2;
+				v2 = Long.rotateLeft(v2, 32);
+			}
+			if (!finalization) {
+				v0 ^= word;
+			}
 		}
+		return v0 ^ v1 ^ v2 ^ v3;
+	}
+
+	/** The bytes after the last whole word, little-endian, with the length in the top byte. */
+	private static long lastWord(byte[] data, int whole) {
 		long last = ((long) data.length) << 56;
 		for (int i = whole; i < data.length; i++) {
 			last |= (data[i] & 0xffL) << (8 * (i - whole));
 		}
-		compress(v, last);
-		v[2] ^= 0xff;
-		for (int round = 0; round < 4; round++) {
-			sipRound(v);
-		}
-		return v[0] ^ v[1] ^ v[2] ^ v[3];
-	}
-
-	/** Takes in one 8-byte word: two rounds. */
-	private static void compress(long[] v, long word) {
-		v[3] ^= word;
-		sipRound(v);
-		sipRound(v);
-		v[0] ^= word;
-	}
-
-	private static void sipRound(long[] v) {
-		v[0] += v[1];
-		v[1] = Long.rotateLeft(v[1], 13) ^ v[0];
-		v[0] = Long.rotateLeft(v[0], 32);
-		v[2] += v[3];
-		v[3] = Long.rotateLeft(v[3], 16) ^ v[2];
-		v[0] += v[3];
-		v[3] = Long.rotateLeft(v[3], 21) ^ v[0];
-		v[2] += v[1];
-		v[1] = Long.rotateLeft(v[1], 17) ^ v[2];
-		v[2] = Long.rotateLeft(v[2], 32);
+		return last;
 	}
 
 }
