@@ -124,7 +124,11 @@ final class CommandQueue extends ChannelDuplexHandler {
 	/** Whether anything was written since the last flush. */
 	private boolean unflushed;
 
+	/** The small answers written since the last flush, or the one such answer as it came. */
 	private @Nullable ByteBuf gathered;
+
+	/** Whether {@link #gathered} is an answer as it came, not a buffer of the queue's own. */
+	private boolean gatheredAsItCame;
 
 	/**
 	 * @param connection the connection's state
@@ -352,18 +356,8 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	private void write(ByteBuf part) {
 		ChannelHandlerContext ctx = this.context;
-		int size = part.readableBytes();
-		if (size <= MAX_GATHERED_ANSWER) {
-			ByteBuf batch = this.gathered;
-			if (batch == null) {
-				batch = ctx.alloc().buffer(INITIAL_GATHERED_BYTES);
-				this.gathered = batch;
-			}
-			batch.writeBytes(part);
-			part.release();
-			if (batch.readableBytes() >= MAX_GATHERED_BYTES) {
-				writeGathered();
-			}
+		if (part.readableBytes() <= MAX_GATHERED_ANSWER) {
+			gather(part);
 		}
 		else {
 			writeGathered();
@@ -372,6 +366,36 @@ final class CommandQueue extends ChannelDuplexHandler {
 		if (!ctx.channel().isWritable()) {
 			// a long burst of answers starts leaving before the read ends
 			flush();
+		}
+	}
+
+	/**
+	 * Adds a small answer to the read's gathered answers. The first is kept as it came when it
+	 * is direct (the socket takes it without a copy): a read of one command, the common case
+	 * with many connections, then costs no buffer of its own. A second answer starts a buffer
+	 * holding both.
+	 */
+	private void gather(ByteBuf part) {
+		ByteBuf batch = this.gathered;
+		if (batch == null && part.isDirect()) {
+			this.gathered = part;
+			this.gatheredAsItCame = true;
+			return;
+		}
+		if (batch == null || this.gatheredAsItCame) {
+			ByteBuf first = batch;
+			batch = this.context.alloc().buffer(INITIAL_GATHERED_BYTES);
+			this.gathered = batch;
+			this.gatheredAsItCame = false;
+			if (first != null) {
+				batch.writeBytes(first);
+				first.release();
+			}
+		}
+		batch.writeBytes(part);
+		part.release();
+		if (batch.readableBytes() >= MAX_GATHERED_BYTES) {
+			writeGathered();
 		}
 	}
 

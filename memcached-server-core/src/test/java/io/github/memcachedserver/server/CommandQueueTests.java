@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -71,6 +72,29 @@ class CommandQueueTests {
 		assertThat(written()).isEmpty();
 		this.channel.pipeline().fireChannelReadComplete();
 		assertThat(written()).containsExactly("get a\r\ndelete b\r\nget c\r\n");
+	}
+
+	@Test
+	void theOneAnswerOfAReadLeavesAsItCame() {
+		ByteBuf answer = text("VALUE a 0 1\r\n1\r\nEND\r\n");
+		runWith((command) -> Mono.just(answer));
+		read(get("a"));
+		ByteBuf write = this.channel.readOutbound();
+		assertThat(write).isSameAs(answer);
+		write.release();
+	}
+
+	@Test
+	void aSecondAnswerJoinsTheFirstAndTheFirstIsReleased() {
+		List<ByteBuf> answers = new ArrayList<>();
+		runWith((command) -> {
+			ByteBuf answer = text(describe(command) + "\r\n");
+			answers.add(answer);
+			return Mono.just(answer);
+		});
+		read(get("a"), get("b"));
+		assertThat(written()).containsExactly("get a\r\nget b\r\n");
+		assertThat(answers).extracting(ByteBuf::refCnt).containsExactly(0, 0);
 	}
 
 	@Test
@@ -219,6 +243,13 @@ class CommandQueueTests {
 		assertThat(late.refCnt()).isZero();
 	}
 
+	/** Replaces the channel with one whose commands the given runner answers. */
+	private void runWith(Function<MemcachedCommand, Publisher<ByteBuf>> runner) {
+		this.channel.finishAndReleaseAll();
+		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, runner, this.batches::incrementAndGet,
+				(command) -> false, 4, new LongAdder()));
+	}
+
 	private void read(MemcachedCommand... commands) {
 		for (MemcachedCommand command : commands) {
 			this.channel.pipeline().fireChannelRead(command);
@@ -263,8 +294,10 @@ class CommandQueueTests {
 		return new DeleteCommand(Key.of(key), false);
 	}
 
+	/** An answer in direct memory, as the server's answers are. */
 	private static ByteBuf text(String text) {
-		return Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+		return Unpooled.directBuffer(bytes.length).writeBytes(bytes);
 	}
 
 	/** The writes that reached the socket so far, each as text, taken out of the channel. */

@@ -26,7 +26,7 @@ public final class MetaResponses {
 	private static final byte[] CRLF = { '\r', '\n' };
 
 	/** Direct, as the lent values it follows: see {@link ValueAnswer}. */
-	private static final ByteBuf VALUE_END = TextResponses.directConstant("\r\n");
+	private static final ByteBuf VALUE_END = TextResponses.constant("\r\n");
 
 	private static final byte[] VA = TextResponses.ascii("VA ");
 

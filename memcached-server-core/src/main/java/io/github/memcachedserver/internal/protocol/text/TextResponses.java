@@ -44,10 +44,9 @@ public final class TextResponses {
 
 	private static final byte[] CRLF = ascii("\r\n");
 
-	/** Direct, as the lent values these follow: see {@link ValueAnswer}. */
-	private static final ByteBuf CRLF_END = directConstant("\r\nEND\r\n");
+	private static final ByteBuf CRLF_END = constant("\r\nEND\r\n");
 
-	private static final ByteBuf CRLF_ONLY = directConstant("\r\n");
+	private static final ByteBuf CRLF_ONLY = constant("\r\n");
 
 	private TextResponses() {
 	}
@@ -201,13 +200,14 @@ public final class TextResponses {
 		buffer.writeBytes(CRLF);
 	}
 
-	static ByteBuf directConstant(String text) {
-		byte[] bytes = ascii(text);
-		return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
-	}
-
+	/**
+	 * A shared answer part, read-only. Direct, so that an answer made of it alone goes to the
+	 * socket as it is, and a lent value's answer, direct throughout, is not copied whole
+	 * ({@link ValueAnswer}).
+	 */
 	static ByteBuf constant(String text) {
-		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ascii(text)).asReadOnly());
+		byte[] bytes = ascii(text);
+		return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
 	}
 
 	static byte[] ascii(String text) {
