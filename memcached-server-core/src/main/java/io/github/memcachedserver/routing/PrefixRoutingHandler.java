@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.handler.Entry;
@@ -28,7 +30,8 @@ import reactor.core.publisher.Mono;
 /**
  * Sends each key's commands to the handler whose prefix the key starts with (the longest
  * prefix wins), and every other key to a fallback handler. {@code flush_all} reaches every
- * handler that supports it; {@code stats} reports the fallback's store.
+ * handler that supports it; {@code stats} reports the figures of every handler that has them,
+ * added up.
  *
  * @since 0.1.0
  */
@@ -182,9 +185,23 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 			.flatMap((flushed) -> flushed ? Mono.<Void>empty() : Mono.error(new UnsupportedCommandException("flush_all")));
 	}
 
+	/**
+	 * Adds up the figures of every handler that has them: memcached's {@code stats} counts all
+	 * the items of the server, whichever route holds them (a store behind several routes
+	 * counts once).
+	 */
 	@Override
 	public @Nullable StoreStatistics storeStatistics() {
-		return this.fallback.storeStatistics();
+		List<StoreStatistics> figures = this.all.stream()
+			.map(MemcachedCommandHandler::storeStatistics)
+			.filter(Objects::nonNull)
+			.distinct()
+			.toList();
+		return switch (figures.size()) {
+			case 0 -> null;
+			case 1 -> figures.get(0);
+			default -> new CombinedStatistics(figures);
+		};
 	}
 
 	@Override
@@ -200,6 +217,68 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 	@Override
 	public String toString() {
 		return "PrefixRoutingHandler" + this.routes + " else " + this.fallback;
+	}
+
+	/**
+	 * The figures of several stores as one: counts and memory added up, the largest item
+	 * the one every route accepts.
+	 */
+	private record CombinedStatistics(List<StoreStatistics> stores) implements StoreStatistics {
+
+		@Override
+		public long memoryLimit() {
+			return sum(StoreStatistics::memoryLimit);
+		}
+
+		@Override
+		public long bytesUsed() {
+			return sum(StoreStatistics::bytesUsed);
+		}
+
+		@Override
+		public long itemCount() {
+			return sum(StoreStatistics::itemCount);
+		}
+
+		@Override
+		public long totalItems() {
+			return sum(StoreStatistics::totalItems);
+		}
+
+		@Override
+		public long evictions() {
+			return sum(StoreStatistics::evictions);
+		}
+
+		@Override
+		public long reclaimed() {
+			return sum(StoreStatistics::reclaimed);
+		}
+
+		@Override
+		public long expiredReads() {
+			return sum(StoreStatistics::expiredReads);
+		}
+
+		@Override
+		public long flushedReads() {
+			return sum(StoreStatistics::flushedReads);
+		}
+
+		@Override
+		public int maxItemSize() {
+			return this.stores.stream().mapToInt(StoreStatistics::maxItemSize).min().orElseThrow();
+		}
+
+		@Override
+		public void resetStatistics() {
+			this.stores.forEach(StoreStatistics::resetStatistics);
+		}
+
+		private long sum(ToLongFunction<StoreStatistics> figure) {
+			return this.stores.stream().mapToLong(figure).sum();
+		}
+
 	}
 
 	private record Route(String prefix, byte[] prefixBytes, MemcachedCommandHandler handler) {

@@ -16,10 +16,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.github.memcachedserver.handler.Entry;
+import io.github.memcachedserver.handler.Key;
+import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.routing.PrefixRoutingHandler;
+import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.github.memcachedserver.testing.ExternalTool;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -41,7 +47,8 @@ import static org.assertj.core.api.Assertions.fail;
  * listed deviations are accepted by the rules of {@link FuzzDeviations}, command by command.
  * <p>
  * CI runs {@code fuzz.streams} streams (default 1,000) on each of the seeds {@code fuzz.seeds}
- * (default 1,2,3). A longer run:
+ * (default 1,2,3), against the built-in store and against two built-in stores behind a
+ * {@link PrefixRoutingHandler}. A longer run:
  * {@code mvn -pl memcached-server-core test -Dtest=DifferentialFuzzTests -Dfuzz.streams=5000}.
  */
 class DifferentialFuzzTests {
@@ -68,11 +75,13 @@ class DifferentialFuzzTests {
 		return Arrays.stream(System.getProperty("fuzz.seeds", "1,2,3").split(","))
 			.map(String::trim)
 			.map(Long::parseLong)
-			.map((seed) -> DynamicTest.dynamicTest("seed " + seed, () -> fuzz(seed, streams)));
+			.flatMap((seed) -> Stream.of(Subject.BUILT_IN_STORE, Subject.ROUTED)
+				.map((subject) -> DynamicTest.dynamicTest("seed " + seed + subject.description(),
+						() -> fuzz(seed, streams, subject))));
 	}
 
-	private static void fuzz(long seed, int streams) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
+	private static void fuzz(long seed, int streams, Subject subject) throws IOException {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = subject.start(memcached)) {
 			Random random = new Random(seed);
 			for (int n = 0; n < streams; n++) {
 				boolean binary = random.nextInt(3) == 0;
@@ -82,7 +91,7 @@ class DifferentialFuzzTests {
 				for (int i = 1 + random.nextInt(20); i > 0 && divergedKeys.size() < KEYS; i--) {
 					char k = key(random, divergedKeys);
 					byte[] command = binary ? binaryCommand(random, prefix, k)
-							: textCommand(random, prefix + k, prefix + key(random, divergedKeys));
+							: textCommand(random, key(k, prefix), key(key(random, divergedKeys), prefix));
 					if (!binary && FuzzDeviations.divergesKey(commandLine(command))) {
 						divergedKeys.add(k);
 					}
@@ -91,7 +100,7 @@ class DifferentialFuzzTests {
 				long chunking = random.nextLong();
 				String difference = difference(commands, binary, chunking, memcached.port(), ours.port());
 				if (difference != null) {
-					confirmOnFreshServers(seed, n, commands, binary, chunking, difference);
+					confirmOnFreshServers(seed, n, commands, binary, chunking, difference, subject);
 				}
 			}
 		}
@@ -104,8 +113,8 @@ class DifferentialFuzzTests {
 	 * is shrunk on fresh servers too.
 	 */
 	private static void confirmOnFreshServers(long seed, int n, List<byte[]> commands, boolean binary, long chunking,
-			String difference) throws IOException {
-		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = OurServer.start(null, null)) {
+			String difference, Subject subject) throws IOException {
+		try (MemcachedProcess memcached = MemcachedProcess.start(MEMCACHED); OurServer ours = subject.start(memcached)) {
 			if (difference(commands, binary, chunking, memcached.port(), ours.port()) == null) {
 				System.out.printf("seed %d stream %d differed once but not on fresh servers:%n%s%n", seed, n,
 						difference);
@@ -116,6 +125,57 @@ class DifferentialFuzzTests {
 			fail("seed %d stream %d differs from memcached:%n%s%nsmallest reproduction as a case:%n"
 					+ "=== fuzz-%d-%d%n> %s%n", seed, n, difference, seed, n, Escapes.encode(printable));
 		}
+	}
+
+	/**
+	 * Our server as the streams meet it: on the built-in store, or with its keys routed by
+	 * prefix as the sample routes them (key {@code a} of every stream to one built-in store,
+	 * {@code b} and {@code c} to another).
+	 * <p>
+	 * Each routed store numbers its items' CAS uniques itself, memcached all of its items, so
+	 * that two items of one stream could share a unique in one server only, and a command
+	 * naming a small unique could match in one server only: before the first stream, both
+	 * servers store {@value #CAS_PRELUDE_WRITES} items under a key of the second store (memcached's
+	 * uniques and those of the second store start above every unique a command names), and the
+	 * first store takes {@value #FIRST_ROUTE_CAS_START} uniques (above any the second reaches).
+	 */
+	private enum Subject {
+
+		BUILT_IN_STORE(""), ROUTED(", keys routed by prefix");
+
+		private static final int CAS_PRELUDE_WRITES = 100;
+
+		private static final int FIRST_ROUTE_CAS_START = 1 << 18;
+
+		private final String description;
+
+		Subject(String description) {
+			this.description = description;
+		}
+
+		String description() {
+			return this.description;
+		}
+
+		OurServer start(MemcachedProcess memcached) throws IOException {
+			if (this == BUILT_IN_STORE) {
+				return OurServer.start(null, null);
+			}
+			ConcurrentMapMemcachedStore first = new ConcurrentMapMemcachedStore();
+			Session session = new Session(0, null, null);
+			Entry entry = new Entry(new byte[0], 0, Entry.NEVER);
+			for (int i = 0; i < FIRST_ROUTE_CAS_START; i++) {
+				first.set(session, Key.of("a"), entry).block();
+			}
+			OurServer ours = OurServer.start(null,
+					PrefixRoutingHandler.of(Map.of("a", first), new ConcurrentMapMemcachedStore()));
+			byte[] prelude = "set b 0 0 0 noreply\r\n\r\n".repeat(CAS_PRELUDE_WRITES)
+				.getBytes(StandardCharsets.US_ASCII);
+			exchange(memcached.port(), prelude, TEXT_END, false, 0);
+			exchange(ours.port(), prelude, TEXT_END, false, 0);
+			return ours;
+		}
+
 	}
 
 	/** Drops commands one by one while the rest still differs; each try uses fresh keys. */
@@ -328,7 +388,7 @@ class DifferentialFuzzTests {
 
 	// ------------------------------------------------------------------ the grammar
 
-	/** Keys are written with this placeholder, replaced by a fresh prefix on every run. */
+	/** Keys are written with this placeholder, replaced by a fresh string on every run. */
 	private static final byte[] KEY_MARK = "\u0001".getBytes(StandardCharsets.ISO_8859_1);
 
 	/** One of the keys a stream still uses (a key some deviation made differ is used no more). */
@@ -339,6 +399,14 @@ class DifferentialFuzzTests {
 		}
 		while (divergedKeys.contains(key));
 		return key;
+	}
+
+	/**
+	 * The key named {@code k} of the stream {@code prefix} names: its letter first (routes
+	 * split the keys by it), then the mark of this run's keys, then the stream's name.
+	 */
+	private static String key(char k, String prefix) {
+		return k + "\u0001" + prefix;
 	}
 
 	private static final String[] NUMBERS = { "0", "1", "7", "42", "18446744073709551615", "18446744073709551614",
@@ -362,15 +430,14 @@ class DifferentialFuzzTests {
 	}
 
 	/** A text command on the key named {@code key}; a multi-key get also asks for {@code other}. */
-	private static byte[] textCommand(Random random, String key, String other) {
-		String k = "\u0001" + key;
+	private static byte[] textCommand(Random random, String k, String other) {
 		String line = switch (random.nextInt(16)) {
 			case 0, 1 -> storage(random, "set", k, "");
 			case 2 -> storage(random, "add", k, "");
 			case 3 -> storage(random, "replace", k, "");
 			case 4 -> storage(random, random.nextBoolean() ? "append" : "prepend", k, "");
 			case 5 -> storage(random, "cas", k, " " + NUMBERS[random.nextInt(NUMBERS.length)]);
-			case 6 -> (random.nextBoolean() ? "get " : "gets ") + k + " \u0001" + other + "\r\n";
+			case 6 -> (random.nextBoolean() ? "get " : "gets ") + k + " " + other + "\r\n";
 			case 7 -> "delete " + k + "\r\n";
 			case 8 -> (random.nextBoolean() ? "incr " : "decr ") + k + " " + NUMBERS[random.nextInt(NUMBERS.length)]
 					+ "\r\n";
@@ -422,7 +489,7 @@ class DifferentialFuzzTests {
 	}
 
 	private static byte[] binaryCommand(Random random, String prefix, char key) {
-		byte[] k = ("\u0001" + prefix + key).getBytes(StandardCharsets.ISO_8859_1);
+		byte[] k = key(key, prefix).getBytes(StandardCharsets.ISO_8859_1);
 		ByteBuffer extras;
 		int opaque = random.nextInt(1000);
 		long cas = (random.nextInt(5) == 0) ? 1 + random.nextInt(3) : 0;
