@@ -68,4 +68,29 @@ public interface StoreStatistics {
 	 */
 	void resetStatistics();
 
+	/**
+	 * Shows the live items to {@code stats cachedump}, one at a time, until the visitor has
+	 * seen enough. Items whose keys came base64-encoded (meta {@code b}) are left out, as
+	 * memcached leaves them out.
+	 * @param visitor sees each item
+	 */
+	void visitItems(ItemVisitor visitor);
+
+	/**
+	 * Sees the items of {@link #visitItems}.
+	 */
+	@FunctionalInterface
+	interface ItemVisitor {
+
+		/**
+		 * Sees one item.
+		 * @param key the key bytes
+		 * @param valueLength the value's length in bytes
+		 * @param expiresAt when the item expires, in epoch seconds, 0 for never
+		 * @return whether to see more items
+		 */
+		boolean visit(byte[] key, int valueLength, long expiresAt);
+
+	}
+
 }

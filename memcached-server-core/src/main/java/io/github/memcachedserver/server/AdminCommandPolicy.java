@@ -1,5 +1,6 @@
 package io.github.memcachedserver.server;
 
+import io.github.memcachedserver.command.CacheDumpCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -65,7 +66,7 @@ final class AdminCommandPolicy {
 			this.statistics.cmdFlush.increment();
 			return ErrorReply.of(FLUSH_ALL_NOT_ALLOWED, flush.noreply());
 		}
-		if (!this.statsEnabled && command instanceof StatsCommand) {
+		if (!this.statsEnabled && (command instanceof StatsCommand || command instanceof CacheDumpCommand)) {
 			return ErrorReply.of(STATS_NOT_ALLOWED, false);
 		}
 		if (!this.verbosityEnabled && command instanceof VerbosityCommand verbosity) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
+import io.github.memcachedserver.command.CacheDumpCommand;
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
@@ -177,6 +178,9 @@ final class CommandDispatcher {
 		}
 		if (command instanceof StatsCommand stats) {
 			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator)));
+		}
+		if (command instanceof CacheDumpCommand dump) {
+			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.cacheDump(dump, allocator)));
 		}
 		if (command instanceof VersionCommand) {
 			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.version(allocator)));

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
+import io.github.memcachedserver.command.CacheDumpCommand;
 import io.github.memcachedserver.handler.StoreStatistics;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
@@ -21,6 +22,11 @@ import org.jspecify.annotations.Nullable;
  * than invented.
  */
 final class StatsReport {
+
+	/** memcached's bound on a {@code stats cachedump} answer, its terminating NUL included. */
+	private static final int CACHE_DUMP_LIMIT = 2 * 1024 * 1024;
+
+	private static final byte[] ITEM = "ITEM ".getBytes(StandardCharsets.US_ASCII);
 
 	private final ServerStatistics statistics;
 
@@ -72,6 +78,32 @@ final class StatsReport {
 				return buffer;
 			}
 		}
+	}
+
+	/**
+	 * Lists a slab class's items as memcached's {@code stats cachedump} does, within its
+	 * bound: the store has one pseudo class, 1 (as {@code stats items} shows), which holds
+	 * every item, so the other classes are empty.
+	 */
+	ByteBuf cacheDump(CacheDumpCommand dump, ByteBufAllocator allocator) {
+		ByteBuf out = allocator.buffer();
+		if (dump.slabClass() == 1 && this.store != null) {
+			long[] shown = { 0 };
+			this.store.visitItems((key, valueLength, expiresAt) -> {
+				// memcached copies the key with strncpy: a binary protocol key ends at a NUL byte
+				int keyLength = 0;
+				while (keyLength < key.length && key[keyLength] != 0) {
+					keyLength++;
+				}
+				String rest = " [" + valueLength + " b; " + expiresAt + " s]\r\n";
+				if (out.readableBytes() + ITEM.length + keyLength + rest.length() + 6 > CACHE_DUMP_LIMIT) {
+					return false;
+				}
+				out.writeBytes(ITEM).writeBytes(key, 0, keyLength).writeCharSequence(rest, StandardCharsets.US_ASCII);
+				return ++shown[0] != dump.limit();
+			});
+		}
+		return out.writeBytes(TextResponses.end());
 	}
 
 	/**

@@ -787,6 +787,16 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	@Override
+	public void visitItems(ItemVisitor visitor) {
+		long now = now();
+		this.items.forEach((address) -> {
+			StoredItem item = new StoredItem(this.memory, address);
+			return !isLive(item, now) || item.binaryKey()
+					|| visitor.visit(item.key(), item.valueLength(), item.expiresAt());
+		});
+	}
+
+	@Override
 	public void resetStatistics() {
 		this.totalItems.reset();
 		this.evictions.reset();

@@ -208,6 +208,27 @@ final class ItemTable {
 	}
 
 	/**
+	 * Shows the items to a visitor, one segment at a time under its lock, until it says stop.
+	 * @param visitor given each item's address, answers whether to go on; runs under the
+	 * segment's lock, so it must not use this table or take the store's memory
+	 */
+	void forEach(LongPredicate visitor) {
+		for (Segment segment : this.segments) {
+			segment.lock();
+			try {
+				for (long slot : segment.slots) {
+					if (slot != 0 && slot != REMOVED && !visitor.test(slot & ADDRESS)) {
+						return;
+					}
+				}
+			}
+			finally {
+				segment.unlock();
+			}
+		}
+	}
+
+	/**
 	 * Returns the number of items; exact when no write is under way.
 	 * @return the item count
 	 */

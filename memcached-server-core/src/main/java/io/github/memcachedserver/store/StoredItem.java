@@ -162,6 +162,12 @@ final class StoredItem {
 		return true;
 	}
 
+	byte[] key() {
+		byte[] key = new byte[keyLength()];
+		this.page.get(this.base + KEY, key);
+		return key;
+	}
+
 	int hash() {
 		return this.page.getInt(this.base + HASH);
 	}

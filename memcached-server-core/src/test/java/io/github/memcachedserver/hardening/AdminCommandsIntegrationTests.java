@@ -34,11 +34,12 @@ class AdminCommandsIntegrationTests {
 			OutputStream out = socket.getOutputStream();
 			InputStream in = socket.getInputStream();
 			out.write(("set kept 0 0 1\r\nx\r\nflush_all\r\nflush_all 0\r\nflush_all noreply\r\nstats\r\nstats settings\r\n"
-					+ "stats reset\r\nverbosity 1\r\nverbosity 1 noreply\r\nget kept\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "stats cachedump 1 0\r\nstats reset\r\nverbosity 1\r\nverbosity 1 noreply\r\nget kept\r\n").getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			assertThat(Probes.readLine(in)).isEqualTo("STORED");
 			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR flush_all not allowed");
 			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR flush_all not allowed");
+			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR stats not allowed");
 			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR stats not allowed");
 			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR stats not allowed");
 			assertThat(Probes.readLine(in)).isEqualTo("CLIENT_ERROR stats not allowed");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 class HazelcastStoreDifferentialTests extends TextProtocolDifferentialTests {
 
 	private static final String NO_STORE_STATS = "no store figures in stats (curr_items, total_items, bytes, "
-			+ "stats items): true ones would take a call to every member on the event loop";
+			+ "stats items, stats cachedump): true ones would take a call to every member on the event loop";
 
 	private static final String NO_READ_STATE = "reads record nothing on the item (h, l, fetch=): "
 			+ "a read would otherwise be a write replicated to the backups";
@@ -39,6 +39,7 @@ class HazelcastStoreDifferentialTests extends TextProtocolDifferentialTests {
 			Map.entry("stats-reset", NO_STORE_STATS),
 			Map.entry("stats-cas-hit", NO_STORE_STATS),
 			Map.entry("stats-total-items-incr-in-place-vs-growing", NO_STORE_STATS),
+			Map.entry("stats-cachedump-lists-an-item", NO_STORE_STATS),
 			Map.entry("bin-stat", NO_STORE_STATS),
 			Map.entry("bin-stat-after-traffic", NO_STORE_STATS),
 			Map.entry("bin-stat-incr-creates", NO_STORE_STATS),

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import io.github.memcachedserver.command.ArithmeticCommand;
+import io.github.memcachedserver.command.CacheDumpCommand;
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
@@ -62,6 +63,9 @@ public final class TextCommandDecoder extends CountingDecoder {
 	private static final String INVALID_DELTA = "CLIENT_ERROR invalid numeric delta argument";
 
 	private static final String DELETE_USAGE = "CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]";
+
+	/** memcached's {@code MAX_NUMBER_OF_SLAB_CLASSES}: {@code stats cachedump} refuses higher ids. */
+	private static final int MAX_SLAB_CLASSES = 64;
 
 	private enum State {
 
@@ -213,7 +217,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 			case "verbosity" -> verbosity();
 			case "version" -> new VersionCommand();
 			case "quit" -> new QuitCommand();
-			case "stats" -> new StatsCommand((words > 1) ? line.string(1) : "");
+			case "stats" -> stats();
 			case "shutdown" -> ErrorReply.of("ERROR: shutdown not enabled", false);
 			default -> unknown();
 		};
@@ -444,6 +448,27 @@ public final class TextCommandDecoder extends CountingDecoder {
 			}
 		}
 		return new FlushAllCommand(Math.max(0, delay), noreply);
+	}
+
+	private MemcachedCommand stats() {
+		CommandLine line = this.line;
+		if (line.count() < 2 || !line.is(1, "cachedump")) {
+			return new StatsCommand((line.count() > 1) ? line.string(1) : "");
+		}
+		// memcached's process_stat checks the arguments in this order, with safe_strtoul
+		if (line.count() < 4) {
+			return ErrorReply.of("CLIENT_ERROR bad command line", false);
+		}
+		long slabClass = line.unsigned32(2);
+		boolean badClass = line.lastParseFailed();
+		long limit = line.unsigned32(3);
+		if (badClass || line.lastParseFailed()) {
+			return ErrorReply.of(BAD_FORMAT, false);
+		}
+		if (slabClass >= MAX_SLAB_CLASSES) {
+			return ErrorReply.of("CLIENT_ERROR Illegal slab id", false);
+		}
+		return new CacheDumpCommand((int) slabClass, limit);
 	}
 
 	private MemcachedCommand verbosity() {
