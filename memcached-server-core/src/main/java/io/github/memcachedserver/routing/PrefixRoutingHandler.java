@@ -275,6 +275,20 @@ public final class PrefixRoutingHandler implements MemcachedCommandHandler {
 			this.stores.forEach(StoreStatistics::resetStatistics);
 		}
 
+		@Override
+		public void visitItems(ItemVisitor visitor) {
+			boolean[] stopped = { false };
+			for (StoreStatistics store : this.stores) {
+				store.visitItems((key, valueLength, expiresAt) -> {
+					stopped[0] = !visitor.visit(key, valueLength, expiresAt);
+					return !stopped[0];
+				});
+				if (stopped[0]) {
+					return;
+				}
+			}
+		}
+
 		private long sum(ToLongFunction<StoreStatistics> figure) {
 			return this.stores.stream().mapToLong(figure).sum();
 		}

@@ -2,7 +2,9 @@ package io.github.memcachedserver.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import io.github.memcachedserver.routing.PrefixRoutingHandler;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +80,27 @@ class CacheDumpIntegrationTests {
 			List<String> lines = dump(connection, "stats cachedump 1 0");
 			// every line is 268 bytes: as many as fit, with "END\r\n" and memcached's NUL, in 2 MiB
 			assertThat(lines).hasSize((2 * 1024 * 1024 - 6) / 268);
+		}
+	}
+
+	@Test
+	void aRoutedServerListsTheItemsOfEveryRoutesStore() throws Exception {
+		MemcachedServer routed = MemcachedServer.builder()
+			.handler(PrefixRoutingHandler.of(Map.of("db:", new ConcurrentMapMemcachedStore()),
+					new ConcurrentMapMemcachedStore()))
+			.listen(ListenAddress.parse("127.0.0.1:0"))
+			.build()
+			.start();
+		try (RawConnection connection = RawConnection.open(routed.port())) {
+			connection.send("set db:1 0 0 1\r\nx\r\nset other 0 0 2\r\nyy\r\n");
+			assertThat(List.of(connection.readLine(), connection.readLine())).containsExactly("STORED", "STORED");
+			assertThat(dump(connection, "stats cachedump 1 0")).containsExactlyInAnyOrder("ITEM db:1 [1 b; 0 s]",
+					"ITEM other [2 b; 0 s]");
+			// the limit holds across the stores: the second is not asked once the first gave enough
+			assertThat(dump(connection, "stats cachedump 1 1")).hasSize(1);
+		}
+		finally {
+			routed.stop();
 		}
 	}
 
