@@ -35,8 +35,9 @@ import reactor.util.context.Context;
  * then {@code get k} sees its own write. Commands start in arrival order, so answers that are
  * there at once (the built-in store's) complete one after the other on the event loop.
  * <p>
- * Answers of one read of the socket are gathered into one buffer and flushed once, at the end
- * of the read; an answer that arrives later is written and flushed when it reaches the head.
+ * Answers of one read of the socket leave together, flushed once at the end of the read (small
+ * ones gathered into one buffer: {@link #gather}); an answer that arrives later is written and
+ * flushed when it reaches the head.
  * A command's answer is pulled from its publisher one part at a time and only while the
  * channel takes writes, so a multi-get's values are encoded as the client reads them. While
  * the channel is over its outbound cap no command starts; with {@code maxInFlight} commands
