@@ -173,7 +173,7 @@ public final class MemcachedServer {
 		this.outOfMemoryExit = builder.exitOnOutOfMemory ? OutOfMemoryExit.ENABLED : OutOfMemoryExit.DISABLED;
 		this.authenticationRequired = builder.authenticator != null;
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
-				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired);
+				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired, builder.flushAllEnabled);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
 				this.connections.values(), () -> System.currentTimeMillis() / 1000);
 		this.statsReport = statsReport;

@@ -9,7 +9,8 @@ package io.github.memcachedserver.server;
  * @param maxItemSize the largest item accepted
  * @param idleTimeoutSeconds seconds of inactivity before a connection is closed, 0 for never
  * @param authentication whether connections must authenticate
+ * @param flushEnabled whether clients may {@code flush_all}
  */
 record ServerSettings(String version, int maxConnections, int threads, int maxItemSize, long idleTimeoutSeconds,
-		boolean authentication) {
+		boolean authentication, boolean flushEnabled) {
 }

@@ -196,11 +196,12 @@ final class StatsReport {
 		out.accept("evictions", "on");
 		out.accept("num_threads", this.settings.threads());
 		out.accept("cas_enabled", "yes");
-		out.accept("binding_protocol", "ascii");
+		// every listener tells text from binary by the first byte, as memcached's default -B auto
+		out.accept("binding_protocol", "auto-negotiate");
 		out.accept("auth_enabled_sasl", this.settings.authentication() ? "yes" : "no");
 		out.accept("auth_enabled_ascii", this.settings.authentication() ? "yes" : "no");
 		out.accept("item_size_max", this.settings.maxItemSize());
-		out.accept("flush_enabled", "yes");
+		out.accept("flush_enabled", this.settings.flushEnabled() ? "yes" : "no");
 		out.accept("idle_timeout", this.settings.idleTimeoutSeconds());
 	}
 

@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.memcachedserver.internal.protocol.binary.Opcodes;
 import io.github.memcachedserver.server.MemcachedServer;
@@ -63,11 +65,33 @@ class AdminCommandsIntegrationTests {
 			out.flush();
 			assertThat(Probes.readLine(in)).isEqualTo("OK");
 			assertThat(Probes.readLine(in)).isEqualTo("OK");
-			assertThat(Probes.readLine(in)).startsWith("STAT ");
+			assertThat(settings(in)).contains("STAT flush_enabled yes", "STAT binding_protocol auto-negotiate");
 		}
 		finally {
 			server.stop(Duration.ofSeconds(2));
 		}
+	}
+
+	@Test
+	void statsSettingsTellThatFlushIsRefused() throws Exception {
+		MemcachedServer server = MemcachedServer.builder().listen("127.0.0.1:0").flushAllEnabled(false).build().start();
+		try (Socket socket = Probes.connect(server.port())) {
+			socket.getOutputStream().write("stats settings\r\n".getBytes(StandardCharsets.US_ASCII));
+			// memcached -F says "flush_enabled no"
+			assertThat(settings(socket.getInputStream())).contains("STAT flush_enabled no");
+		}
+		finally {
+			server.stop(Duration.ofSeconds(2));
+		}
+	}
+
+	/** Reads the lines of a {@code stats settings} answer, up to its {@code END}. */
+	private static List<String> settings(InputStream in) throws Exception {
+		List<String> lines = new ArrayList<>();
+		for (String line = Probes.readLine(in); !line.equals("END"); line = Probes.readLine(in)) {
+			lines.add(line);
+		}
+		return lines;
 	}
 
 	@Test
