@@ -175,7 +175,7 @@ public final class MemcachedServer {
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired, builder.flushAllEnabled);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
-				this.connections.values(), () -> System.currentTimeMillis() / 1000);
+				this.connections.values(), () -> System.currentTimeMillis() / 1000, () -> !this.listeners.isEmpty());
 		this.statsReport = statsReport;
 		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
 				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;

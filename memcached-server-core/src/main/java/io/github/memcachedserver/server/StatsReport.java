@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.github.memcachedserver.command.CacheDumpCommand;
@@ -38,15 +39,21 @@ final class StatsReport {
 
 	private final LongSupplier clock;
 
+	private final BooleanSupplier accepting;
+
 	private final long startedAt;
 
+	/**
+	 * @param accepting whether the server accepts connections (a listener is open)
+	 */
 	StatsReport(ServerStatistics statistics, @Nullable StoreStatistics store, ServerSettings settings,
-			Collection<ClientConnection> connections, LongSupplier epochSecondClock) {
+			Collection<ClientConnection> connections, LongSupplier epochSecondClock, BooleanSupplier accepting) {
 		this.statistics = statistics;
 		this.store = store;
 		this.settings = settings;
 		this.connections = connections;
 		this.clock = epochSecondClock;
+		this.accepting = accepting;
 		this.startedAt = epochSecondClock.getAsLong();
 	}
 
@@ -143,6 +150,11 @@ final class StatsReport {
 		out.accept("time", now);
 		out.accept("version", this.settings.version());
 		out.accept("pointer_size", 64);
+		ProcessCpuTime cpu = ProcessCpuTime.now();
+		if (cpu != null) {
+			out.accept("rusage_user", cpu.user());
+			out.accept("rusage_system", cpu.system());
+		}
 		out.accept("max_connections", this.settings.maxConnections());
 		out.accept("curr_connections", s.currentConnections.sum());
 		out.accept("total_connections", s.totalConnections.sum());
@@ -177,6 +189,9 @@ final class StatsReport {
 		if (this.store != null) {
 			out.accept("limit_maxbytes", this.store.memoryLimit());
 		}
+		// memcached stops accepting at its connection limit; this server refuses the surplus
+		// instead, so it accepts while a listener is open
+		out.accept("accepting_conns", this.accepting.getAsBoolean() ? 1 : 0);
 		out.accept("threads", this.settings.threads());
 		if (this.store != null) {
 			out.accept("bytes", this.store.bytesUsed());

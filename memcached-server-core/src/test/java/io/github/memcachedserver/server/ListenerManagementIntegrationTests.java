@@ -42,6 +42,15 @@ class ListenerManagementIntegrationTests {
 	}
 
 	@Test
+	void statsTellWhetherAListenerAcceptsAndTheProcesssCpuTime() {
+		assertThat(this.server.stats("")).containsEntry("accepting_conns", "1")
+			.hasEntrySatisfying("rusage_user", (time) -> assertThat(time).matches("\\d+\\.\\d{6}"))
+			.hasEntrySatisfying("rusage_system", (time) -> assertThat(time).matches("\\d+\\.\\d{6}"));
+		this.server.closeAll();
+		assertThat(this.server.stats("")).containsEntry("accepting_conns", "0");
+	}
+
+	@Test
 	void refusesAnAddressThatCannotBeBound() throws IOException {
 		try (ServerSocketChannel taken = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
 			int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
