@@ -442,7 +442,7 @@ final class BinaryCommandDispatcher {
 			this.statsReport.reset();
 		}
 		else if (group.equals("conns") || !this.statsReport.collect(group,
-				(name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)))) {
+				(name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)), null)) {
 			out.release();
 			report.result = "error";
 			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);

@@ -177,7 +177,7 @@ final class CommandDispatcher {
 					() -> outcome.set("error", TextResponses.line(allocator, refused.refusal().answer()))));
 		}
 		if (command instanceof StatsCommand stats) {
-			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator)));
+			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator, connection)));
 		}
 		if (command instanceof CacheDumpCommand dump) {
 			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.cacheDump(dump, allocator)));

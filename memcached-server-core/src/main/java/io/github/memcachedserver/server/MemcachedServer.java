@@ -502,7 +502,7 @@ public final class MemcachedServer {
 	 */
 	public Map<String, String> stats(String group) {
 		Map<String, String> stats = new LinkedHashMap<>();
-		this.statsReport.collect(group, (name, value) -> stats.put(name, String.valueOf(value)));
+		this.statsReport.collect(group, (name, value) -> stats.put(name, String.valueOf(value)), null);
 		return stats;
 	}
 

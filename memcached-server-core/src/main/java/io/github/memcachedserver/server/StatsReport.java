@@ -63,8 +63,9 @@ final class StatsReport {
 
 	/**
 	 * Renders one group, or memcached's answer for an unknown or special one.
+	 * @param asking the connection that asked
 	 */
-	ByteBuf render(String group, ByteBufAllocator allocator) {
+	ByteBuf render(String group, ByteBufAllocator allocator, ClientConnection asking) {
 		switch (group) {
 			case "reset" -> {
 				reset();
@@ -76,7 +77,7 @@ final class StatsReport {
 			default -> {
 				StringBuilder out = new StringBuilder(2048);
 				if (!collect(group, (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
-					.append("\r\n"))) {
+					.append("\r\n"), asking)) {
 					return TextResponses.line(allocator, "ERROR");
 				}
 				out.append("END\r\n");
@@ -117,16 +118,17 @@ final class StatsReport {
 	 * Reports one group's statistics, in memcached's order.
 	 * @param group the group, empty for the general statistics
 	 * @param out receives each name and value
+	 * @param asking the connection that asked, {@code null} for the application
 	 * @return {@code false} when this server has no such group
 	 */
-	boolean collect(String group, BiConsumer<String, Object> out) {
+	boolean collect(String group, BiConsumer<String, Object> out, @Nullable ClientConnection asking) {
 		switch (group) {
 			case "" -> general(out);
 			case "settings" -> settings(out);
 			case "items" -> items(out);
 			case "slabs" -> slabs(out);
 			case "sizes" -> out.accept("sizes_status", "disabled");
-			case "conns" -> conns(out);
+			case "conns" -> conns(out, asking);
 			default -> {
 				return false;
 			}
@@ -237,13 +239,14 @@ final class StatsReport {
 		out.accept("total_malloced", (this.store != null) ? this.store.bytesUsed() : 0);
 	}
 
-	private void conns(BiConsumer<String, Object> out) {
+	private void conns(BiConsumer<String, Object> out, @Nullable ClientConnection asking) {
 		long now = this.clock.getAsLong();
 		for (ClientConnection connection : this.connections) {
 			String prefix = connection.session().id() + ":";
 			out.accept(prefix + "addr", describe(connection.session().remoteAddress()));
 			out.accept(prefix + "listen_addr", describe(connection.session().localAddress()));
-			out.accept(prefix + "state", "conn_parse_cmd");
+			// as memcached: the asking connection is parsing its command, the others wait to read
+			out.accept(prefix + "state", (connection == asking) ? "conn_parse_cmd" : "conn_read");
 			out.accept(prefix + "secs_since_last_cmd", now - connection.lastCommandAt());
 		}
 	}

@@ -120,6 +120,24 @@ class ServerFeaturesIntegrationTests {
 	}
 
 	@Test
+	void statsConnsShowTheAskingConnectionParsingAndTheOthersWaitingToRead() throws Exception {
+		startOnLoopback(new ConcurrentMapMemcachedStore());
+		try (RawConnection idle = RawConnection.open(this.server.port());
+				RawConnection asking = RawConnection.open(this.server.port())) {
+			assertThat(idle.send("version\r\n").readLine()).startsWith("VERSION");
+			asking.send("stats conns\r\n");
+			List<String> states = new ArrayList<>();
+			for (String line = asking.readLine(); !line.equals("END"); line = asking.readLine()) {
+				if (line.matches("STAT \\d+:state .*")) {
+					states.add(line.substring(line.lastIndexOf(' ') + 1));
+				}
+			}
+			// memcached 1.6.18 answers the same for one idle connection and the asking one
+			assertThat(states).containsExactlyInAnyOrder("conn_read", "conn_parse_cmd");
+		}
+	}
+
+	@Test
 	void boundUnixSocketAddressIsAJdkUnixDomainSocketAddress(@TempDir Path directory) {
 		Path socketPath = directory.resolve("memcached.sock");
 		start(new ConcurrentMapMemcachedStore(), ListenAddress.unix(socketPath));
