@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
  * An item whose value is a buffer that an answer takes over: from the built-in store, a
  * view of the store's memory, kept from being freed or reused until the view is released
  * (a value of at most {@link #LARGEST_COPIED_VALUE} bytes comes as a copy in a pooled
- * direct buffer instead). The answer that writes it releases it, and whoever drops the item
+ * heap buffer instead). The answer that writes it releases it, and whoever drops the item
  * unwritten must.
  *
  * @param value the value (one reference, the holder's)

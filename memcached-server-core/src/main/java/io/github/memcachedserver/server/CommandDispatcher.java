@@ -217,14 +217,13 @@ final class CommandDispatcher {
 		Key key = command.keys().get(0);
 		LendingStore store = StoreAccess.lending(this.handler, key);
 		if (store != null) {
-			// the built-in store lends the value's memory: the answer sends it without a copy
-			return Mono.fromSupplier(() -> {
-				LentItem hit = lend(store, command, key);
-				outcome.hits += (hit != null) ? 1 : 0;
-				outcome.misses += (hit != null) ? 0 : 1;
-				countRead(command.touch(), hit != null);
-				return (hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end();
-			});
+			// the built-in store lends the value's memory: the answer sends it without a copy;
+			// it answers at once, so the answer is made here, without a supplier to call later
+			LentItem hit = lend(store, command, key);
+			outcome.hits += (hit != null) ? 1 : 0;
+			outcome.misses += (hit != null) ? 0 : 1;
+			countRead(command.touch(), hit != null);
+			return Mono.just((hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end());
 		}
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
 				: connection.reads().get(key, outcome.observation());
@@ -360,11 +359,10 @@ final class CommandDispatcher {
 		}
 		LendingStore store = (command.code() == 'g') ? StoreAccess.lending(this.handler, command.key()) : null;
 		if (store != null) {
-			return Mono.fromSupplier(() -> {
-				LentMetaResult found = store.lendMeta(command);
-				outcome.result = countMeta(command, found.result());
-				return MetaResponses.encode(allocator, command, found);
-			});
+			// answered at once, as a text read of the built-in store is
+			LentMetaResult found = store.lendMeta(command);
+			outcome.result = countMeta(command, found.result());
+			return Mono.justOrEmpty(MetaResponses.encode(allocator, command, found));
 		}
 		Mono<MetaResult> handlerAnswer = (received != null)
 				? StoreAccess.receivedBy(this.handler, command.key()).metaSet(command, received)

@@ -196,14 +196,17 @@ final class StoredItem {
 
 	/**
 	 * Lends the value to an answer: a buffer over this item's memory, which stays allocated
-	 * until the buffer is released; a small value comes as a copy in a pooled direct buffer
+	 * until the buffer is released; a small value comes as a copy in a pooled heap buffer
 	 * ({@link LentItem#LARGEST_COPIED_VALUE}).
 	 * @return the value, with one reference
 	 */
 	ByteBuf lendValue() {
 		int length = valueLength();
 		if (length <= LentItem.LARGEST_COPIED_VALUE) {
-			return ByteBufAllocator.DEFAULT.directBuffer(length).writeBytes(this.page.slice(valueStart(), length));
+			// straight from the page into the array: a copy between buffers would make NIO views
+			ByteBuf copy = ByteBufAllocator.DEFAULT.heapBuffer(length);
+			this.page.get(valueStart(), copy.array(), copy.arrayOffset(), length);
+			return copy.writerIndex(length);
 		}
 		this.memory.retain(this.address);
 		return new LentValue(this.memory, this.address, this.page.slice(valueStart(), length));

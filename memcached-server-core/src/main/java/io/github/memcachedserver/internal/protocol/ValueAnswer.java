@@ -50,8 +50,9 @@ public final class ValueAnswer {
 	public static ByteBuf finish(ByteBuf head, ByteBuf value, ByteBuf tail) {
 		if (copies(value)) {
 			try {
-				return head.writeBytes(value, value.readerIndex(), value.readableBytes())
-					.writeBytes(tail, tail.readerIndex(), tail.readableBytes());
+				append(head, value);
+				append(head, tail);
+				return head;
 			}
 			finally {
 				value.release();
@@ -59,6 +60,22 @@ public final class ValueAnswer {
 		}
 		CompositeByteBuf answer = head.alloc().compositeDirectBuffer(3).addComponents(true, head, value);
 		return tail.isReadable() ? answer.addComponent(true, tail.duplicate()) : answer;
+	}
+
+	/**
+	 * Copies a part's bytes to the end of the answer from its array or by address: Netty's
+	 * copy from a buffer of another kind makes NIO views of both buffers each time.
+	 */
+	private static void append(ByteBuf answer, ByteBuf part) {
+		int length = part.readableBytes();
+		if (part.hasArray()) {
+			answer.writeBytes(part.array(), part.arrayOffset() + part.readerIndex(), length);
+		}
+		else {
+			answer.ensureWritable(length);
+			part.getBytes(part.readerIndex(), answer, answer.writerIndex(), length);
+			answer.writerIndex(answer.writerIndex() + length);
+		}
 	}
 
 	private static boolean copies(ByteBuf value) {

@@ -197,29 +197,31 @@ public final class TextCommandDecoder extends CountingDecoder {
 		if (line.length(0) == 2 && line.byteAt(0, 0) == 'm') {
 			return meta();
 		}
-		String name = line.string(0);
+		CommandName name = CommandName.of(line);
+		if (name == null) {
+			return unknown();
+		}
 		return switch (name) {
-			case "get", "bget" -> retrieval(false, false);
-			case "gets" -> retrieval(true, false);
-			case "gat" -> retrieval(false, true);
-			case "gats" -> retrieval(true, true);
-			case "set" -> storage(StorageMode.SET);
-			case "add" -> storage(StorageMode.ADD);
-			case "replace" -> storage(StorageMode.REPLACE);
-			case "append" -> storage(StorageMode.APPEND);
-			case "prepend" -> storage(StorageMode.PREPEND);
-			case "cas" -> storage(StorageMode.CAS);
-			case "delete" -> delete();
-			case "incr" -> arithmetic(true);
-			case "decr" -> arithmetic(false);
-			case "touch" -> touch();
-			case "flush_all" -> flushAll();
-			case "verbosity" -> verbosity();
-			case "version" -> new VersionCommand();
-			case "quit" -> new QuitCommand();
-			case "stats" -> stats();
-			case "shutdown" -> ErrorReply.of("ERROR: shutdown not enabled", false);
-			default -> unknown();
+			case GET, BGET -> retrieval(false, false);
+			case GETS -> retrieval(true, false);
+			case GAT -> retrieval(false, true);
+			case GATS -> retrieval(true, true);
+			case SET -> storage(StorageMode.SET);
+			case ADD -> storage(StorageMode.ADD);
+			case REPLACE -> storage(StorageMode.REPLACE);
+			case APPEND -> storage(StorageMode.APPEND);
+			case PREPEND -> storage(StorageMode.PREPEND);
+			case CAS -> storage(StorageMode.CAS);
+			case DELETE -> delete();
+			case INCR -> arithmetic(true);
+			case DECR -> arithmetic(false);
+			case TOUCH -> touch();
+			case FLUSH_ALL -> flushAll();
+			case VERBOSITY -> verbosity();
+			case VERSION -> new VersionCommand();
+			case QUIT -> new QuitCommand();
+			case STATS -> stats();
+			case SHUTDOWN -> ErrorReply.of("ERROR: shutdown not enabled", false);
 		};
 	}
 
