@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 
 import io.github.memcachedserver.command.MetaCommand;
 import io.github.memcachedserver.command.MetaFlags;
@@ -80,6 +81,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	/** How many writes pass between moves of the reclaim hand, and how many items it looks at then. */
 	private static final int HAND_STRIDE = 8;
 
+	/** A read as {@code get} does, copying the value. */
+	private static final ItemRead<Item> FETCH_ITEM = fetching(StoredItem::toItem);
+
+	/** A read as {@code get} does, lending the value. */
+	private static final ItemRead<LentItem> FETCH_LENT = fetching(StoredItem::toLentItem);
+
 	private final SlabMemory memory;
 
 	private final LendingStore lender = new Lender();
@@ -142,7 +149,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	@Override
 	public Mono<Item> get(Session session, Key key) {
-		Item item = fetch(key, StoredItem::toItem);
+		Item item = read(key, FETCH_ITEM);
 		return (item != null) ? Mono.just(item) : Mono.empty();
 	}
 
@@ -150,7 +157,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	public Mono<Map<Key, Item>> getAll(Session session, Collection<Key> keys) {
 		Map<Key, Item> found = new HashMap<>();
 		for (Key key : keys) {
-			Item item = fetch(key, StoredItem::toItem);
+			Item item = read(key, FETCH_ITEM);
 			if (item != null) {
 				found.put(key, item);
 			}
@@ -300,12 +307,12 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		}));
 	}
 
-	/** Reads a key as {@code get} does: a hit is a use of the item. */
-	private <R> @Nullable R fetch(Key key, Function<StoredItem, R> take) {
-		return read(key, (live, now) -> {
+	/** A read as {@code get} does: a hit is a use of the item, {@code take} makes the answer. */
+	private static <R> ItemRead<R> fetching(Function<StoredItem, R> take) {
+		return (live, now) -> {
 			live.bump(now);
 			return take.apply(live);
-		});
+		};
 	}
 
 	@Override
@@ -675,27 +682,16 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	 * counted as memcached counts such reads.
 	 */
 	private <R> @Nullable R read(Key key, ItemRead<R> reader) {
-		long now = now();
-		Outcome<R> outcome = new Outcome<>();
-		long previous = this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
-			if (current == 0) {
-				return 0;
-			}
-			StoredItem item = new StoredItem(this.memory, current);
-			boolean expired = item.isExpired(now);
-			if (expired || isFlushed(item, now)) {
-				(expired ? this.expiredReads : this.flushedReads).increment();
-				this.bytesUsed.addAndGet(-item.size());
-				return 0;
-			}
-			outcome.value = reader.apply(item, now);
-			outcome.next = current;
-			return current;
-		});
+		Reading<R> reading = new Reading<>(now(), reader);
+		releaseUnlinked(this.items.compute(key.unsafeBytes(), key.hashCode(), reading), reading);
+		return reading.value;
+	}
+
+	/** Gives back the item a key mapped to before, if it maps to another one (or none) now. */
+	private void releaseUnlinked(long previous, Outcome<?> outcome) {
 		if (previous != 0 && previous != outcome.next) {
 			this.memory.release(previous);
 		}
-		return outcome.value;
 	}
 
 	/**
@@ -707,20 +703,10 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	 */
 	private <R> R update(Key key, ItemUpdate<R> update) {
 		long now = now();
-		Outcome<R> outcome = new Outcome<>();
-		long previous = this.items.compute(key.unsafeBytes(), key.hashCode(), (current) -> {
-			StoredItem item = (current != 0) ? new StoredItem(this.memory, current) : null;
-			long sizeBefore = (item != null) ? item.size() : 0;
-			StoredItem next = update.apply((item != null && isLive(item, now)) ? item : null, now, outcome);
-			this.bytesUsed.addAndGet(((next != null) ? next.size() : 0) - sizeBefore);
-			outcome.next = (next != null) ? next.address : 0;
-			return outcome.next;
-		});
-		if (previous != 0 && previous != outcome.next) {
-			this.memory.release(previous);
-		}
+		Updating<R> updating = new Updating<>(now, update);
+		releaseUnlinked(this.items.compute(key.unsafeBytes(), key.hashCode(), updating), updating);
 		reclaimExpired(now);
-		return outcome.value;
+		return updating.value;
 	}
 
 	/**
@@ -813,7 +799,7 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 		@Override
 		public @Nullable LentItem lend(Key key) {
-			return fetch(key, StoredItem::toLentItem);
+			return read(key, FETCH_LENT);
 		}
 
 		@Override
@@ -897,12 +883,79 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 
 	}
 
-	private static final class Outcome<R> {
+	/**
+	 * What a read or an update under a key's lock found, for the caller to see once the lock
+	 * is released.
+	 */
+	private static class Outcome<R> {
 
 		R value;
 
 		/** The address the key maps to afterwards, 0 for none. */
 		long next;
+
+	}
+
+	/**
+	 * A read as the table's remapping of the key's address (one object per read, where a
+	 * lambda would be a second): a live item is read, an expired or flushed one is unlinked
+	 * and counted as memcached counts such reads.
+	 */
+	private final class Reading<R> extends Outcome<R> implements LongUnaryOperator {
+
+		private final long now;
+
+		private final ItemRead<R> reader;
+
+		Reading(long now, ItemRead<R> reader) {
+			this.now = now;
+			this.reader = reader;
+		}
+
+		@Override
+		public long applyAsLong(long current) {
+			if (current == 0) {
+				return 0;
+			}
+			StoredItem item = new StoredItem(ConcurrentMapMemcachedStore.this.memory, current);
+			boolean expired = item.isExpired(this.now);
+			if (expired || isFlushed(item, this.now)) {
+				(expired ? ConcurrentMapMemcachedStore.this.expiredReads : ConcurrentMapMemcachedStore.this.flushedReads)
+					.increment();
+				ConcurrentMapMemcachedStore.this.bytesUsed.addAndGet(-item.size());
+				return 0;
+			}
+			this.value = this.reader.apply(item, this.now);
+			this.next = current;
+			return current;
+		}
+
+	}
+
+	/**
+	 * An update as the table's remapping of the key's address: it sees the live item (an
+	 * expired or flushed one counts as absent) and the table links the item it returns.
+	 */
+	private final class Updating<R> extends Outcome<R> implements LongUnaryOperator {
+
+		private final long now;
+
+		private final ItemUpdate<R> update;
+
+		Updating(long now, ItemUpdate<R> update) {
+			this.now = now;
+			this.update = update;
+		}
+
+		@Override
+		public long applyAsLong(long current) {
+			StoredItem item = (current != 0) ? new StoredItem(ConcurrentMapMemcachedStore.this.memory, current) : null;
+			long sizeBefore = (item != null) ? item.size() : 0;
+			StoredItem next = this.update.apply((item != null && isLive(item, this.now)) ? item : null, this.now, this);
+			ConcurrentMapMemcachedStore.this.bytesUsed.addAndGet(((next != null) ? next.size() : 0) - sizeBefore);
+			this.next = (next != null) ? next.address : 0;
+			return this.next;
+		}
 
 	}
 

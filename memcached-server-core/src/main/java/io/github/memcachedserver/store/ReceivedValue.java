@@ -29,6 +29,9 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 
 	private final Runnable released;
 
+	/** The chunk's value, positioned anew for each copy into it. */
+	private final ByteBuffer view;
+
 	private final @Nullable ResourceLeakTracker<ReceivedValue> leak;
 
 	/** Whether the chunk is an item of the index now: no longer this buffer's to free. */
@@ -44,6 +47,7 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 		this.memory = memory;
 		this.address = address;
 		this.released = released;
+		this.view = value;
 		this.leak = leaks.track(this);
 	}
 
@@ -81,12 +85,14 @@ final class ReceivedValue extends UnpooledDirectByteBuf implements NewValue {
 	}
 
 	/**
-	 * Copies arriving bytes through this buffer's one reusable view of the chunk: Netty's own
-	 * copy into a direct buffer without a memory address makes new views at every read.
+	 * Copies arriving bytes through the view of the chunk this buffer was made with: Netty's
+	 * own copy into a direct buffer without a memory address makes new views at every read,
+	 * and its reusable one is a view more per value.
 	 */
 	@Override
 	public ByteBuf setBytes(int index, ByteBuf src, int srcIndex, int length) {
-		src.getBytes(srcIndex, internalNioBuffer(index, length));
+		checkIndex(index, length);
+		src.getBytes(srcIndex, this.view.clear().position(index).limit(index + length));
 		return this;
 	}
 

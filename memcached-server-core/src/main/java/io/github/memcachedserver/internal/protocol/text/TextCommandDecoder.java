@@ -491,13 +491,16 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 		private static final byte[] NO_BYTES = {};
 
+		private static final int CRLF = ('\r' << 8) | '\n';
+
 		private final ValueAccumulator value;
 
 		private final boolean noreply;
 
 		private final Function<byte[], MemcachedCommand> complete;
 
-		private final byte[] terminator = new byte[2];
+		/** The bytes after the data, in the low bits: "\r\n" is {@link #CRLF}. */
+		private int terminator;
 
 		private int terminatorFilled;
 
@@ -509,9 +512,10 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 		void fill(ByteBuf in) {
 			if (this.value.fill(in)) {
-				int terminatorBytes = Math.min(in.readableBytes(), 2 - this.terminatorFilled);
-				in.readBytes(this.terminator, this.terminatorFilled, terminatorBytes);
-				this.terminatorFilled += terminatorBytes;
+				while (this.terminatorFilled < 2 && in.isReadable()) {
+					this.terminator = (this.terminator << 8) | in.readUnsignedByte();
+					this.terminatorFilled++;
+				}
 			}
 		}
 
@@ -520,7 +524,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		}
 
 		boolean terminatedProperly() {
-			return this.terminator[0] == '\r' && this.terminator[1] == '\n';
+			return this.terminator == CRLF;
 		}
 
 		MemcachedCommand toCommand() {
