@@ -30,13 +30,11 @@ final class KeyPrefixStatistics {
 	private final @Nullable Prefix[] buckets = new Prefix[BUCKETS];
 
 	/**
-	 * @param delimiter the character that ends a prefix, one byte (memcached's {@code -D})
+	 * @param delimiter the character that ends a prefix, one byte other than 0 (memcached's
+	 * {@code -D})
 	 * @param enabled whether to count from the start
 	 */
 	KeyPrefixStatistics(char delimiter, boolean enabled) {
-		if (delimiter == 0 || delimiter > 0xff) {
-			throw new IllegalArgumentException("A key prefix delimiter is one byte other than 0");
-		}
 		this.delimiter = (byte) delimiter;
 		this.enabled = enabled;
 	}

@@ -116,7 +116,7 @@ public final class MemcachedServer {
 
 	private final AdminCommandPolicy adminCommands;
 
-	private final ServerStatistics statistics = new ServerStatistics();
+	private final ServerStatistics statistics;
 
 	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
 
@@ -163,6 +163,8 @@ public final class MemcachedServer {
 		this.maxInFlightCommands = builder.maxInFlightCommands;
 		this.maxOutboundBytes = builder.maxOutboundBytes;
 		this.outboundStallTimeout = builder.outboundStallTimeout;
+		this.statistics = new ServerStatistics(
+				new KeyPrefixStatistics(builder.statsDetailDelimiter, builder.statsDetailEnabled));
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;

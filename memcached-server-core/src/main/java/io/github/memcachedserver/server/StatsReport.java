@@ -10,6 +10,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.github.memcachedserver.command.CacheDumpCommand;
+import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.handler.StoreStatistics;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
@@ -65,27 +66,47 @@ final class StatsReport {
 	 * Renders one group, or memcached's answer for an unknown or special one.
 	 * @param asking the connection that asked
 	 */
-	ByteBuf render(String group, ByteBufAllocator allocator, ClientConnection asking) {
-		switch (group) {
+	ByteBuf render(StatsCommand stats, ByteBufAllocator allocator, ClientConnection asking) {
+		switch (stats.group()) {
 			case "reset" -> {
 				reset();
 				return TextResponses.line(allocator, "RESET");
 			}
 			case "detail" -> {
-				return TextResponses.line(allocator, "CLIENT_ERROR usage: stats detail on|off|dump");
+				return detail(stats.argument(), allocator);
 			}
 			default -> {
 				StringBuilder out = new StringBuilder(2048);
-				if (!collect(group, (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
+				if (!collect(stats.group(), (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
 					.append("\r\n"), asking)) {
 					return TextResponses.line(allocator, "ERROR");
 				}
-				out.append("END\r\n");
-				ByteBuf buffer = allocator.buffer(out.length());
-				buffer.writeCharSequence(out, StandardCharsets.ISO_8859_1);
-				return buffer;
+				return text(out.append("END\r\n"), allocator);
 			}
 		}
+	}
+
+	/** {@code stats detail on|off|dump}: switches or lists the per-prefix statistics. */
+	private ByteBuf detail(String action, ByteBufAllocator allocator) {
+		KeyPrefixStatistics prefixes = this.statistics.prefixes;
+		switch (action) {
+			case "on", "off" -> {
+				prefixes.setEnabled(action.equals("on"));
+				return TextResponses.ok();
+			}
+			case "dump" -> {
+				return text(prefixes.dump(), allocator);
+			}
+			default -> {
+				return TextResponses.line(allocator, "CLIENT_ERROR usage: stats detail on|off|dump");
+			}
+		}
+	}
+
+	private static ByteBuf text(CharSequence text, ByteBufAllocator allocator) {
+		ByteBuf buffer = allocator.buffer(text.length());
+		buffer.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+		return buffer;
 	}
 
 	/**
@@ -212,6 +233,8 @@ final class StatsReport {
 		out.accept("verbosity", 0);
 		out.accept("evictions", "on");
 		out.accept("num_threads", this.settings.threads());
+		out.accept("stat_key_prefix", this.statistics.prefixes.delimiter());
+		out.accept("detail_enabled", this.statistics.prefixes.isEnabled() ? "yes" : "no");
 		out.accept("cas_enabled", "yes");
 		// every listener tells text from binary by the first byte, as memcached's default -B auto
 		out.accept("binding_protocol", "auto-negotiate");
