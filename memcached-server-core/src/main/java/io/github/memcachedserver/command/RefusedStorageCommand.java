@@ -5,22 +5,24 @@ import io.github.memcachedserver.handler.Key;
 
 /**
  * A storage command refused before its value was stored, its data block swallowed: the item
- * would be larger than the item size limit, or the server has no room for values still
- * arriving. As in memcached, a refused {@code set} drops the key's old item, so stale data
- * cannot outlive a write the client was told failed.
+ * would be larger than the item size limit, the server has no room for values still
+ * arriving, or the data block did not end as it should. As in memcached, a {@code set}
+ * refused for its size or for memory drops the key's old item, so stale data cannot outlive
+ * a write the client was told failed.
  *
  * @param mode the storage command
  * @param key the key
  * @param noreply whether the request asked for no answer
  * @param refusal why it was refused
+ * @param meta whether it is a meta {@code ms} (its mode is then {@code SET})
  * @since 0.1.0
  */
-public record RefusedStorageCommand(StorageMode mode, Key key, boolean noreply, Refusal refusal)
+public record RefusedStorageCommand(StorageMode mode, Key key, boolean noreply, Refusal refusal, boolean meta)
 		implements MemcachedCommand {
 
 	@Override
 	public String name() {
-		return this.mode.protocolName();
+		return this.meta ? "ms" : this.mode.protocolName();
 	}
 
 	/**
@@ -32,7 +34,10 @@ public record RefusedStorageCommand(StorageMode mode, Key key, boolean noreply, 
 		TOO_LARGE("SERVER_ERROR object too large for cache"),
 
 		/** The budget for values still arriving is spent. */
-		OUT_OF_MEMORY("SERVER_ERROR out of memory storing object");
+		OUT_OF_MEMORY("SERVER_ERROR out of memory storing object"),
+
+		/** The data block was not followed by {@code \r\n}; the old item stays. */
+		BAD_DATA_CHUNK("CLIENT_ERROR bad data chunk");
 
 		private final String answer;
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.handler.Arithmetic;
@@ -78,6 +79,9 @@ final class BinaryCommandDispatcher {
 		}
 		if (rejection.closeConnection()) {
 			connection.closeAfterResponse();
+		}
+		if (rejection.storageKey() != null) {
+			this.statistics.prefixes.recordSet(rejection.storageKey());
 		}
 		if (rejection.status() == Opcodes.STATUS_TOO_LARGE) {
 			this.statistics.storeTooLarge.increment();
@@ -216,7 +220,7 @@ final class BinaryCommandDispatcher {
 	/** Answers a read that hit; the answer takes over the item's value. */
 	private ByteBuf hit(BinaryRequest request, LentItem item, ByteBufAllocator allocator, CommandOutcome report,
 			boolean touch) {
-		count(touch, true);
+		count(request, touch, true);
 		report.result = "hit";
 		boolean withKey = request.command() == Opcodes.GETK || request.command() == Opcodes.GATK;
 		byte[] key = withKey ? request.key().unsafeBytes() : NO_BYTES;
@@ -229,7 +233,7 @@ final class BinaryCommandDispatcher {
 	}
 
 	private ByteBuf miss(BinaryRequest request, ByteBufAllocator allocator, CommandOutcome report, boolean touch) {
-		count(touch, false);
+		count(request, touch, false);
 		report.result = "miss";
 		if (request.quiet()) {
 			return null;
@@ -243,19 +247,22 @@ final class BinaryCommandDispatcher {
 		return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
 	}
 
-	private void count(boolean touch, boolean hit) {
+	/** Counts a read or touch of the request's key; memcached counts either as a get of its prefix. */
+	private void count(BinaryRequest request, boolean touch, boolean hit) {
 		if (touch) {
 			this.statistics.countTouch(hit);
 		}
 		else {
 			this.statistics.countGet(hit);
 		}
+		this.statistics.prefixes.recordGet(request.key(), hit);
 	}
 
 	private Mono<ByteBuf> store(BinaryRequest request, @Nullable ByteBuf received, Session session,
 			ByteBufAllocator allocator, CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
+		this.statistics.prefixes.recordSet(key);
 		byte[] extras = request.extras();
 		Entry entry = new Entry(request.value(), BinaryCommandDecoder.readInt(extras, 0),
 				BinaryCommandDecoder.readInt(extras, 4) & 0xffffffffL);
@@ -300,6 +307,7 @@ final class BinaryCommandDispatcher {
 			ByteBufAllocator allocator, CommandOutcome report) {
 		this.statistics.cmdSet.increment();
 		Key key = request.key();
+		this.statistics.prefixes.recordSet(key);
 		// a value in the store's memory is stored now, while it is there (the decoder sends no CAS with it)
 		Mono<StoreResult> concatenated = (received != null) ? StoreAccess.receivedBy(this.handler, key).store(
 				(request.command() == Opcodes.APPEND) ? StorageMode.APPEND : StorageMode.PREPEND, key, received, 0, 0)
@@ -356,6 +364,7 @@ final class BinaryCommandDispatcher {
 
 	private Mono<ByteBuf> delete(BinaryRequest request, Session session, ByteBufAllocator allocator, CommandOutcome report) {
 		Key key = request.key();
+		this.statistics.prefixes.recordDelete(key);
 		Mono<Boolean> deleted = Mono.defer(() -> this.handlerTimeout.guard(this.handler.delete(session, key))).defaultIfEmpty(false);
 		Mono<Boolean> found = casChecked(request, session, deleted, Mono.fromSupplier(() -> {
 			report.result = "exists";
@@ -436,19 +445,43 @@ final class BinaryCommandDispatcher {
 	}
 
 	private ByteBuf stats(BinaryRequest request, ByteBufAllocator allocator, CommandOutcome report) {
-		String group = (request.key() != null) ? request.key().toString() : "";
+		String key = (request.key() != null) ? new String(request.key().unsafeBytes(), StandardCharsets.ISO_8859_1) : "";
 		ByteBuf out = allocator.buffer();
-		if (group.equals("reset")) {
-			this.statsReport.reset();
-		}
-		else if (group.equals("conns") || !this.statsReport.collect(group,
-				(name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)), null)) {
+		if (!stats(key, (name, value) -> BinaryResponses.stat(out, request, name, String.valueOf(value)))) {
 			out.release();
 			report.result = "error";
 			return BinaryResponses.error(allocator, request.opcode(), request.opaque(), Opcodes.STATUS_KEY_NOT_FOUND);
 		}
 		BinaryResponses.stat(out, request, "", "");
 		return out;
+	}
+
+	/**
+	 * Carries out a Stat request's key as memcached does: it tells {@code reset},
+	 * {@code settings} and {@code detail} by their first letters only (strncmp), so
+	 * {@code resetting} resets; a dump of the per-prefix statistics is the value of one stat,
+	 * {@code detailed}.
+	 * @return whether the key names something memcached answers
+	 */
+	private boolean stats(String key, BiConsumer<String, Object> out) {
+		KeyPrefixStatistics prefixes = this.statistics.prefixes;
+		if (key.startsWith("reset")) {
+			this.statsReport.reset();
+		}
+		else if (key.startsWith("settings")) {
+			this.statsReport.collect("settings", out, null);
+		}
+		else if (key.startsWith("detail dump")) {
+			out.accept("detailed", prefixes.dump());
+		}
+		else if (key.startsWith("detail on") || key.startsWith("detail off")) {
+			prefixes.setEnabled(key.startsWith("detail on"));
+		}
+		else {
+			// memcached's binary protocol has no "conns"
+			return !key.equals("conns") && this.statsReport.collect(key, out, null);
+		}
+		return true;
 	}
 
 	private ByteBuf quietOrSuccess(BinaryRequest request, ByteBufAllocator allocator, long cas) {

@@ -89,9 +89,10 @@ final class CommandDispatcher {
 			return this.authentication.text(command, received, connection, allocator)
 				.onErrorResume((ex) -> Mono.just(failure(ex, command, connection, allocator)));
 		}
+		boolean meta = command instanceof MetaCommand
+				|| (command instanceof RefusedStorageCommand refused && refused.meta());
 		CommandOutcome outcome = new CommandOutcome(this.observations.start(
-				(command instanceof MetaCommand) ? MemcachedProtocol.META : MemcachedProtocol.TEXT, command.name(),
-				connection.session()));
+				meta ? MemcachedProtocol.META : MemcachedProtocol.TEXT, command.name(), connection.session()));
 		if (command instanceof RetrievalCommand retrieval && retrieval.keys().size() > 1) {
 			Flux<ByteBuf> answer = multiRetrieve(retrieval, connection, allocator, outcome)
 				.onErrorResume((ex) -> Mono.fromSupplier(
@@ -152,6 +153,7 @@ final class CommandDispatcher {
 			return store(storage, received, session, outcome);
 		}
 		if (command instanceof DeleteCommand delete) {
+			this.statistics.prefixes.recordDelete(delete.key());
 			return this.handlerTimeout.answer(this.handler.delete(session, delete.key()),
 					(deleted) -> deleted(deleted, outcome), () -> deleted(false, outcome));
 		}
@@ -168,16 +170,10 @@ final class CommandDispatcher {
 				.then(Mono.fromSupplier(() -> outcome.set("ok", TextResponses.ok())));
 		}
 		if (command instanceof RefusedStorageCommand refused) {
-			(refused.refusal() == Refusal.TOO_LARGE ? this.statistics.storeTooLarge : this.statistics.storeNoMemory)
-				.increment();
-			// memcached drops the old item when a set fails, so stale data cannot persist
-			Mono<Boolean> unlink = (refused.mode() == StorageMode.SET)
-					? this.handlerTimeout.guard(this.handler.delete(session, refused.key())) : Mono.empty();
-			return unlink.then(Mono.fromSupplier(
-					() -> outcome.set("error", TextResponses.line(allocator, refused.refusal().answer()))));
+			return refused(refused, session, allocator, outcome);
 		}
 		if (command instanceof StatsCommand stats) {
-			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats.group(), allocator, connection)));
+			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.render(stats, allocator, connection)));
 		}
 		if (command instanceof CacheDumpCommand dump) {
 			return Mono.fromSupplier(() -> outcome.set("ok", this.statsReport.cacheDump(dump, allocator)));
@@ -201,6 +197,26 @@ final class CommandDispatcher {
 		return Mono.empty();
 	}
 
+	private Mono<ByteBuf> refused(RefusedStorageCommand refused, Session session, ByteBufAllocator allocator,
+			CommandOutcome outcome) {
+		if (!refused.meta()) {
+			// memcached counts a classic storage command once its line is read, whatever follows
+			this.statistics.prefixes.recordSet(refused.key());
+		}
+		switch (refused.refusal()) {
+			case TOO_LARGE -> this.statistics.storeTooLarge.increment();
+			case OUT_OF_MEMORY -> this.statistics.storeNoMemory.increment();
+			case BAD_DATA_CHUNK -> {
+			}
+		}
+		// memcached drops the old item when a set finds no room, so stale data cannot persist;
+		// a bad data chunk leaves it
+		Mono<Boolean> unlink = (refused.mode() == StorageMode.SET && refused.refusal() != Refusal.BAD_DATA_CHUNK)
+				? this.handlerTimeout.guard(this.handler.delete(session, refused.key())) : Mono.empty();
+		return unlink.then(Mono.fromSupplier(
+				() -> outcome.set("error", TextResponses.line(allocator, refused.refusal().answer()))));
+	}
+
 	private ByteBuf deleted(boolean deleted, CommandOutcome outcome) {
 		this.statistics.countDelete(deleted);
 		return outcome.set(deleted ? "deleted" : "not_found", deleted ? TextResponses.deleted() : TextResponses.notFound());
@@ -222,18 +238,18 @@ final class CommandDispatcher {
 			LentItem hit = lend(store, command, key);
 			outcome.hits += (hit != null) ? 1 : 0;
 			outcome.misses += (hit != null) ? 0 : 1;
-			countRead(command.touch(), hit != null);
+			countRetrieval(command, key, hit != null);
 			return Mono.just((hit != null) ? TextResponses.value(allocator, key, hit, command.withCas()) : TextResponses.end());
 		}
 		Mono<Item> item = command.touch() ? this.handler.getAndTouch(session, key, command.exptime())
 				: connection.reads().get(key, outcome.observation());
 		return this.handlerTimeout.answer(item, (hit) -> {
 			outcome.hits++;
-			countRead(command.touch(), true);
+			countRetrieval(command, key, true);
 			return TextResponses.value(allocator, key, hit, command.withCas());
 		}, () -> {
 			outcome.misses++;
-			countRead(command.touch(), false);
+			countRetrieval(command, key, false);
 			return TextResponses.end();
 		});
 	}
@@ -263,7 +279,7 @@ final class CommandDispatcher {
 				boolean hit = found.containsKey(key);
 				outcome.hits += hit ? 1 : 0;
 				outcome.misses += hit ? 0 : 1;
-				countRead(command.touch(), hit);
+				countRetrieval(command, key, hit);
 			}
 			return Flux.fromIterable(keys)
 				.filter(found::containsKey)
@@ -293,7 +309,7 @@ final class CommandDispatcher {
 				boolean hit = found.containsKey(key);
 				outcome.hits += hit ? 1 : 0;
 				outcome.misses += hit ? 0 : 1;
-				countRead(command.touch(), hit);
+				countRetrieval(command, key, hit);
 			}
 			// a key asked twice is sent twice: each block takes a reference of its own
 			return Flux.fromIterable(command.keys()).filter(found::containsKey).map((key) -> {
@@ -308,6 +324,12 @@ final class CommandDispatcher {
 		return command.touch() ? store.lendTouched(key, command.exptime()) : store.lend(key);
 	}
 
+	/** Counts a classic retrieval of one key, which memcached also counts for the key's prefix. */
+	private void countRetrieval(RetrievalCommand command, Key key, boolean hit) {
+		countRead(command.touch(), hit);
+		this.statistics.prefixes.recordGet(key, hit);
+	}
+
 	private void countRead(boolean touch, boolean hit) {
 		if (touch) {
 			this.statistics.countTouch(hit);
@@ -320,6 +342,7 @@ final class CommandDispatcher {
 	private Mono<ByteBuf> store(StorageCommand command, @Nullable ByteBuf received, Session session,
 			CommandOutcome outcome) {
 		this.statistics.cmdSet.increment();
+		this.statistics.prefixes.recordSet(command.key());
 		Mono<StoreResult> result = (received != null)
 				? StoreAccess.receivedBy(this.handler, command.key())
 					.store(command.mode(), command.key(), received, command.entry().exptime(), command.cas())

@@ -86,7 +86,7 @@ public final class MemcachedServer {
 	/** The default grace period for a client that reads none of its answers, see {@link MemcachedServerBuilder#outboundStallTimeout(Duration)}. */
 	public static final Duration DEFAULT_OUTBOUND_STALL_TIMEOUT = Duration.ofSeconds(10);
 
-	/** Who runs the commands a management tool asks for: no client connection (connection ids start at 1). */
+	/** Who runs the commands a management tool asks for: no client connection (socket ids start at 1). */
 	private static final Session MANAGEMENT_SESSION = new Session(0, null, null);
 
 	/**
@@ -116,14 +116,15 @@ public final class MemcachedServer {
 
 	private final AdminCommandPolicy adminCommands;
 
-	private final ServerStatistics statistics = new ServerStatistics();
+	private final ServerStatistics statistics;
 
 	private final Map<Long, ClientConnection> connections = new ConcurrentHashMap<>();
 
 	/** Open listeners in opening order; only short, non-blocking sections hold its lock. */
-	private final Map<SocketAddress, DisposableServer> listeners = Collections.synchronizedMap(new LinkedHashMap<>());
+	private final Map<SocketAddress, OpenListener> listeners = Collections.synchronizedMap(new LinkedHashMap<>());
 
-	private final AtomicLong connectionIds = new AtomicLong();
+	/** Numbers listeners and connections, in the order they open, as file descriptors number memcached's. */
+	private final AtomicLong socketIds = new AtomicLong();
 
 	private final List<SocketAddress> lostListeners = new CopyOnWriteArrayList<>();
 
@@ -163,6 +164,8 @@ public final class MemcachedServer {
 		this.maxInFlightCommands = builder.maxInFlightCommands;
 		this.maxOutboundBytes = builder.maxOutboundBytes;
 		this.outboundStallTimeout = builder.outboundStallTimeout;
+		this.statistics = new ServerStatistics(
+				new KeyPrefixStatistics(builder.statsDetailDelimiter, builder.statsDetailEnabled));
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
@@ -175,7 +178,7 @@ public final class MemcachedServer {
 		ServerSettings settings = new ServerSettings(builder.version, this.maxConnections, this.threads,
 				builder.maxItemSize, this.idleTimeout.toSeconds(), this.authenticationRequired, builder.flushAllEnabled);
 		StatsReport statsReport = new StatsReport(this.statistics, this.handler.storeStatistics(), settings,
-				this.connections.values(), () -> System.currentTimeMillis() / 1000, () -> !this.listeners.isEmpty());
+				this.connections.values(), this::openListeners, () -> System.currentTimeMillis() / 1000);
 		this.statsReport = statsReport;
 		ConnectionAuthentication authentication = (builder.authenticator != null) ? new ConnectionAuthentication(
 				builder.authenticator, this.statistics, new HandlerTimeout(builder.handlerTimeout)) : null;
@@ -282,6 +285,8 @@ public final class MemcachedServer {
 	}
 
 	private SocketAddress bind(TcpServer tcp, ListenAddress address) {
+		// numbered before it can accept, so that it comes before its connections
+		long id = this.socketIds.incrementAndGet();
 		DisposableServer server;
 		try {
 			if (address instanceof ListenAddress.Unix unix) {
@@ -296,8 +301,9 @@ public final class MemcachedServer {
 			throw new MemcachedServerException("Could not listen on " + address + ": " + rootMessage(ex), ex);
 		}
 		SocketAddress bound = jdkAddress(server.address());
-		this.listeners.put(bound, server);
-		server.onDispose().subscribe(null, null, () -> listenerClosed(bound, server));
+		OpenListener listener = new OpenListener(id, bound, System.currentTimeMillis() / 1000, server);
+		this.listeners.put(bound, listener);
+		server.onDispose().subscribe(null, null, () -> listenerClosed(listener));
 		logger.info("Memcached server listening on {}", bound);
 		return bound;
 	}
@@ -349,11 +355,11 @@ public final class MemcachedServer {
 	public boolean close(SocketAddress boundAddress) {
 		for (SocketAddress bound : boundAddresses()) {
 			if (bound.equals(boundAddress) || bound.toString().equals(boundAddress.toString())) {
-				DisposableServer server = this.listeners.remove(bound);
-				if (server != null) {
+				OpenListener listener = this.listeners.remove(bound);
+				if (listener != null) {
 					// close only the listening socket: disposeNow would also wait for every connection
-					server.dispose();
-					server.onDispose().block(Duration.ofSeconds(10));
+					listener.server().dispose();
+					listener.server().onDispose().block(Duration.ofSeconds(10));
 					return true;
 				}
 			}
@@ -437,11 +443,11 @@ public final class MemcachedServer {
 		}
 	}
 
-	private void listenerClosed(SocketAddress bound, DisposableServer server) {
+	private void listenerClosed(OpenListener listener) {
 		// still registered means nobody asked for it to close
-		if (this.listeners.remove(bound, server)) {
-			this.lostListeners.add(bound);
-			logger.error("Memcached listener on {} closed unexpectedly", bound);
+		if (this.listeners.remove(listener.address(), listener)) {
+			this.lostListeners.add(listener.address());
+			logger.error("Memcached listener on {} closed unexpectedly", listener.address());
 		}
 	}
 
@@ -468,6 +474,12 @@ public final class MemcachedServer {
 	public List<SocketAddress> boundAddresses() {
 		synchronized (this.listeners) {
 			return new ArrayList<>(this.listeners.keySet());
+		}
+	}
+
+	private List<OpenListener> openListeners() {
+		synchronized (this.listeners) {
+			return List.copyOf(this.listeners.values());
 		}
 	}
 
@@ -542,7 +554,7 @@ public final class MemcachedServer {
 			// memcached's answer when it is over its connection limit, then it hangs up
 			return outbound.send(Mono.just(TextResponses.tooManyConnections())).then();
 		}
-		Session session = new Session(this.connectionIds.incrementAndGet(), channel.localAddress(),
+		Session session = new Session(this.socketIds.incrementAndGet(), channel.localAddress(),
 				channel.remoteAddress());
 		session.setPrincipal(certificateSubject(channel));
 		ClientConnection connection = new ClientConnection(session, System.currentTimeMillis() / 1000, this.handler,

@@ -67,6 +67,10 @@ public final class MemcachedServerBuilder {
 
 	boolean exitOnOutOfMemory = true;
 
+	char statsDetailDelimiter = ':';
+
+	boolean statsDetailEnabled;
+
 	MemcachedServerBuilder() {
 	}
 
@@ -364,6 +368,27 @@ public final class MemcachedServerBuilder {
 					+ Integer.toOctalString(mode));
 		}
 		this.unixSocketMode = mode;
+		return this;
+	}
+
+	/**
+	 * Counts memcached's per-prefix statistics from the start, like its {@code -D}: each
+	 * classic or binary get, storage command and delete (not meta commands, incr, decr or
+	 * touch) counts for its key's prefix, the bytes before the first {@code delimiter}, and
+	 * {@code stats detail dump} lists them. Without this they start off,
+	 * with {@code :} as the delimiter, and a client turns them on with {@code stats detail on}.
+	 * While off they cost one check per command; while on, every prefix seen stays in memory
+	 * until {@code stats reset}, as in memcached.
+	 * @param delimiter the character that ends a prefix: one byte (U+0001 to U+00FF)
+	 * @return this builder
+	 */
+	public MemcachedServerBuilder statsDetail(char delimiter) {
+		if (delimiter == 0 || delimiter > 0xff) {
+			throw new IllegalArgumentException("A key prefix delimiter is one byte (U+0001 to U+00FF), not U+"
+					+ Integer.toHexString(delimiter));
+		}
+		this.statsDetailDelimiter = delimiter;
+		this.statsDetailEnabled = true;
 		return this;
 	}
 

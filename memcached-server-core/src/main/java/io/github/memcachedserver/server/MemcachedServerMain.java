@@ -12,7 +12,8 @@ import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
  * Runs a standalone server with the built-in store, taking a subset of memcached's own
  * command-line flags: {@code -p <port>}, {@code -l <addr>[,<addr>...]} (also {@code [::1]}
  * and {@code unix:/path}), {@code -m <megabytes>}, {@code -I <bytes>}, {@code -c <conns>},
- * {@code -t <threads>}.
+ * {@code -t <threads>}, {@code -Y <authfile>}, {@code -D <char>} (per-prefix statistics on, with
+ * this delimiter).
  *
  * @since 0.1.0
  */
@@ -43,6 +44,7 @@ public final class MemcachedServerMain {
 				case "-c" -> builder.maxConnections(Integer.parseInt(value));
 				case "-t" -> builder.threads(Integer.parseInt(value));
 				case "-Y" -> builder.authenticator(authFile(value));
+				case "-D" -> builder.statsDetail(delimiter(value));
 				default -> usage("unknown flag " + flag);
 			}
 		}
@@ -63,6 +65,14 @@ public final class MemcachedServerMain {
 		stopped.await();
 	}
 
+	/** memcached takes the first character of {@code -D}'s value. */
+	private static char delimiter(String value) {
+		if (value.isEmpty()) {
+			usage("no delimiter given to -D");
+		}
+		return value.charAt(0);
+	}
+
 	private static InMemoryAuthenticator authFile(String path) {
 		try {
 			return InMemoryAuthenticator.fromAuthFile(Path.of(path));
@@ -76,7 +86,7 @@ public final class MemcachedServerMain {
 	private static String usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: MemcachedServerMain [-p port] [-l addr[,addr]] [-m megabytes] [-I item-size-bytes] "
-				+ "[-c max-connections] [-t threads] [-Y authfile]");
+				+ "[-c max-connections] [-t threads] [-Y authfile] [-D prefix-delimiter]");
 		System.exit(64);
 		return "";
 	}

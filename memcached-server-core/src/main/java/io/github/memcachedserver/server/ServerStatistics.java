@@ -64,6 +64,13 @@ public final class ServerStatistics {
 
 	final LongAdder bytesWritten = new LongAdder();
 
+	/** The per-prefix counts of {@code stats detail}. */
+	final KeyPrefixStatistics prefixes;
+
+	ServerStatistics(KeyPrefixStatistics prefixes) {
+		this.prefixes = prefixes;
+	}
+
 	/**
 	 * Returns the number of open client connections.
 	 * @return the count
@@ -138,7 +145,8 @@ public final class ServerStatistics {
 	}
 
 	/**
-	 * Clears the counters that memcached's {@code stats reset} clears (not the gauges).
+	 * Clears the counters that memcached's {@code stats reset} clears (not the gauges), and
+	 * forgets the prefixes of {@code stats detail}.
 	 */
 	void reset() {
 		for (LongAdder counter : new LongAdder[] { this.totalConnections, this.rejectedConnections, this.cmdGet,
@@ -148,6 +156,7 @@ public final class ServerStatistics {
 				this.bytesWritten }) {
 			counter.reset();
 		}
+		this.prefixes.clear();
 	}
 
 }

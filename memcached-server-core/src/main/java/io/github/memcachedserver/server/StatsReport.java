@@ -1,15 +1,16 @@
 package io.github.memcachedserver.server;
 
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.github.memcachedserver.command.CacheDumpCommand;
+import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.handler.StoreStatistics;
 import io.github.memcachedserver.internal.protocol.text.TextResponses;
 import io.netty.buffer.ByteBuf;
@@ -37,23 +38,24 @@ final class StatsReport {
 
 	private final Collection<ClientConnection> connections;
 
-	private final LongSupplier clock;
+	private final Supplier<List<OpenListener>> listeners;
 
-	private final BooleanSupplier accepting;
+	private final LongSupplier clock;
 
 	private final long startedAt;
 
 	/**
-	 * @param accepting whether the server accepts connections (a listener is open)
+	 * @param listeners the open listeners, in any order
 	 */
 	StatsReport(ServerStatistics statistics, @Nullable StoreStatistics store, ServerSettings settings,
-			Collection<ClientConnection> connections, LongSupplier epochSecondClock, BooleanSupplier accepting) {
+			Collection<ClientConnection> connections, Supplier<List<OpenListener>> listeners,
+			LongSupplier epochSecondClock) {
 		this.statistics = statistics;
 		this.store = store;
 		this.settings = settings;
 		this.connections = connections;
+		this.listeners = listeners;
 		this.clock = epochSecondClock;
-		this.accepting = accepting;
 		this.startedAt = epochSecondClock.getAsLong();
 	}
 
@@ -65,27 +67,47 @@ final class StatsReport {
 	 * Renders one group, or memcached's answer for an unknown or special one.
 	 * @param asking the connection that asked
 	 */
-	ByteBuf render(String group, ByteBufAllocator allocator, ClientConnection asking) {
-		switch (group) {
+	ByteBuf render(StatsCommand stats, ByteBufAllocator allocator, ClientConnection asking) {
+		switch (stats.group()) {
 			case "reset" -> {
 				reset();
 				return TextResponses.line(allocator, "RESET");
 			}
 			case "detail" -> {
-				return TextResponses.line(allocator, "CLIENT_ERROR usage: stats detail on|off|dump");
+				return detail(stats.argument(), allocator);
 			}
 			default -> {
 				StringBuilder out = new StringBuilder(2048);
-				if (!collect(group, (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
+				if (!collect(stats.group(), (name, value) -> out.append("STAT ").append(name).append(' ').append(value)
 					.append("\r\n"), asking)) {
 					return TextResponses.line(allocator, "ERROR");
 				}
-				out.append("END\r\n");
-				ByteBuf buffer = allocator.buffer(out.length());
-				buffer.writeCharSequence(out, StandardCharsets.ISO_8859_1);
-				return buffer;
+				return text(out.append("END\r\n"), allocator);
 			}
 		}
+	}
+
+	/** {@code stats detail on|off|dump}: switches or lists the per-prefix statistics. */
+	private ByteBuf detail(String action, ByteBufAllocator allocator) {
+		KeyPrefixStatistics prefixes = this.statistics.prefixes;
+		switch (action) {
+			case "on", "off" -> {
+				prefixes.setEnabled(action.equals("on"));
+				return TextResponses.ok();
+			}
+			case "dump" -> {
+				return text(prefixes.dump(), allocator);
+			}
+			default -> {
+				return TextResponses.line(allocator, "CLIENT_ERROR usage: stats detail on|off|dump");
+			}
+		}
+	}
+
+	private static ByteBuf text(CharSequence text, ByteBufAllocator allocator) {
+		ByteBuf buffer = allocator.buffer(text.length());
+		buffer.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+		return buffer;
 	}
 
 	/**
@@ -193,7 +215,7 @@ final class StatsReport {
 		}
 		// memcached stops accepting at its connection limit; this server refuses the surplus
 		// instead, so it accepts while a listener is open
-		out.accept("accepting_conns", this.accepting.getAsBoolean() ? 1 : 0);
+		out.accept("accepting_conns", this.listeners.get().isEmpty() ? 0 : 1);
 		out.accept("threads", this.settings.threads());
 		if (this.store != null) {
 			out.accept("bytes", this.store.bytesUsed());
@@ -212,6 +234,8 @@ final class StatsReport {
 		out.accept("verbosity", 0);
 		out.accept("evictions", "on");
 		out.accept("num_threads", this.settings.threads());
+		out.accept("stat_key_prefix", this.statistics.prefixes.delimiter());
+		out.accept("detail_enabled", this.statistics.prefixes.isEnabled() ? "yes" : "no");
 		out.accept("cas_enabled", "yes");
 		// every listener tells text from binary by the first byte, as memcached's default -B auto
 		out.accept("binding_protocol", "auto-negotiate");
@@ -239,25 +263,33 @@ final class StatsReport {
 		out.accept("total_malloced", (this.store != null) ? this.store.bytesUsed() : 0);
 	}
 
+	/**
+	 * Lists the listeners and the client connections as memcached lists its sockets, by
+	 * number: a listener with the time since it opened, a connection with its listener's
+	 * address and the time since its last command.
+	 */
 	private void conns(BiConsumer<String, Object> out, @Nullable ClientConnection asking) {
 		long now = this.clock.getAsLong();
+		SortedMap<Long, Runnable> sockets = new TreeMap<>();
+		for (OpenListener listener : this.listeners.get()) {
+			sockets.put(listener.id(), () -> {
+				String prefix = listener.id() + ":";
+				out.accept(prefix + "addr", SocketAddressText.local(listener.address()));
+				out.accept(prefix + "state", "conn_listening");
+				out.accept(prefix + "secs_since_last_cmd", now - listener.openedAt());
+			});
+		}
 		for (ClientConnection connection : this.connections) {
-			String prefix = connection.session().id() + ":";
-			out.accept(prefix + "addr", describe(connection.session().remoteAddress()));
-			out.accept(prefix + "listen_addr", describe(connection.session().localAddress()));
-			// as memcached: the asking connection is parsing its command, the others wait to read
-			out.accept(prefix + "state", (connection == asking) ? "conn_parse_cmd" : "conn_read");
-			out.accept(prefix + "secs_since_last_cmd", now - connection.lastCommandAt());
+			sockets.put(connection.session().id(), () -> {
+				String prefix = connection.session().id() + ":";
+				out.accept(prefix + "addr", SocketAddressText.peer(connection.session().remoteAddress()));
+				out.accept(prefix + "listen_addr", SocketAddressText.local(connection.session().localAddress()));
+				// as memcached: the asking connection is parsing its command, the others wait to read
+				out.accept(prefix + "state", (connection == asking) ? "conn_parse_cmd" : "conn_read");
+				out.accept(prefix + "secs_since_last_cmd", now - connection.lastCommandAt());
+			});
 		}
-	}
-
-	private static String describe(@Nullable SocketAddress address) {
-		if (address instanceof InetSocketAddress inet) {
-			return (inet.getAddress() instanceof Inet6Address)
-					? "tcp6:[" + inet.getAddress().getHostAddress() + "]:" + inet.getPort()
-					: "tcp:" + inet.getAddress().getHostAddress() + ":" + inet.getPort();
-		}
-		return (address != null) ? "unix:" + address : "unix:";
+		sockets.values().forEach(Runnable::run);
 	}
 
 }

@@ -7,13 +7,18 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,6 +55,45 @@ class ListenerManagementIntegrationTests {
 		assertThat(this.server.stats("")).containsEntry("accepting_conns", "0");
 	}
 
+	/**
+	 * memcached lists its listening sockets among its connections, by file descriptor: those
+	 * opened at start come before the connections they accept.
+	 */
+	@Test
+	void statsConnsListsTheListenersAsTheyOpenAndClose(@TempDir Path directory) throws IOException {
+		InetSocketAddress first = (InetSocketAddress) this.server.boundAddresses().get(0);
+		try (RawConnection client = RawConnection.open(first)) {
+			Map<String, String> conns = statsConns(client);
+			assertThat(conns.keySet()).containsExactly("1:addr", "1:state", "1:secs_since_last_cmd", "2:addr",
+					"2:listen_addr", "2:state", "2:secs_since_last_cmd");
+			assertThat(conns).containsEntry("1:addr", "tcp:127.0.0.1:" + first.getPort())
+				.containsEntry("1:state", "conn_listening")
+				.containsEntry("2:listen_addr", "tcp:127.0.0.1:" + first.getPort())
+				.containsEntry("2:state", "conn_parse_cmd");
+			assertThat(conns.get("1:secs_since_last_cmd")).matches("\\d+");
+			Path socket = directory.resolve("memcached.sock");
+			InetSocketAddress v6 = (InetSocketAddress) this.server.open(ListenAddress.parse("[::1]:0"));
+			this.server.open(ListenAddress.unix(socket));
+			assertThat(statsConns(client)).containsEntry("3:addr", "tcp6:[::1]:" + v6.getPort())
+				.containsEntry("3:state", "conn_listening")
+				.containsEntry("4:addr", "unix:" + socket)
+				.containsEntry("4:state", "conn_listening");
+			try (RawConnection unixClient = RawConnection.open(UnixDomainSocketAddress.of(socket))) {
+				assertThat(unixClient.send("version\r\n").readLine()).startsWith("VERSION ");
+				// memcached keeps no address for a unix socket's client
+				assertThat(statsConns(client)).containsEntry("5:addr", "?:<AF 0>")
+					.containsEntry("5:listen_addr", "unix:" + socket)
+					.containsEntry("5:state", "conn_read");
+			}
+			assertThat(this.server.close(v6)).isTrue();
+			assertThat(statsConns(client)).doesNotContainKeys("3:addr", "3:state")
+				.containsEntry("4:addr", "unix:" + socket);
+			// as management tools see it
+			assertThat(this.server.stats("conns")).containsEntry("1:state", "conn_listening")
+				.containsEntry("2:state", "conn_read");
+		}
+	}
+
 	@Test
 	void refusesAnAddressThatCannotBeBound() throws IOException {
 		try (ServerSocketChannel taken = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
@@ -74,6 +118,16 @@ class ListenerManagementIntegrationTests {
 			}
 			assertThat(new String(answer.array(), StandardCharsets.US_ASCII)).isEqualTo(expected);
 		}
+	}
+
+	private static Map<String, String> statsConns(RawConnection client) throws IOException {
+		client.send("stats conns\r\n");
+		Map<String, String> stats = new LinkedHashMap<>();
+		for (String line = client.readLine(); !line.equals("END"); line = client.readLine()) {
+			String[] words = line.split(" ", 3);
+			stats.put(words[1], words[2]);
+		}
+		return stats;
 	}
 
 	private static String exchange(SocketAddress address, String request, int answerLength) throws IOException {

@@ -41,6 +41,11 @@ final class MemcachedPropertiesValidator {
 			throw invalid("memcached.server.max-item-size", itemSize, "must be between 1KB and 1024MB");
 		}
 		unixSocketMode(properties.getUnixSocketMode());
+		Character delimiter = properties.getStatsDetailDelimiter();
+		if (delimiter != null && (delimiter == 0 || delimiter > 0xff)) {
+			throw invalid("memcached.server.stats-detail-delimiter", delimiter,
+					"must be one byte (U+0001 to U+00FF)");
+		}
 		DataSize pendingValues = properties.getMaxPendingValues();
 		if (pendingValues.compareTo(itemSize) < 0) {
 			throw invalid("memcached.server.max-pending-values", pendingValues,

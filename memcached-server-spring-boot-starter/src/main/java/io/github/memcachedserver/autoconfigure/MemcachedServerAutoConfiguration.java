@@ -121,6 +121,9 @@ public final class MemcachedServerAutoConfiguration {
 			// an authenticator bean wins over configured users
 			.authenticator(authenticator.getIfAvailable(() -> ConfiguredUsers.authenticator(properties.getAuth())))
 			.tls(tls(properties.getSsl(), sslBundles));
+		if (properties.getStatsDetailDelimiter() != null) {
+			builder.statsDetail(properties.getStatsDetailDelimiter());
+		}
 		List<String> listen = properties.getListen();
 		for (int i = 0; i < listen.size(); i++) {
 			builder.listen(parse("memcached.server.listen[" + i + "]", listen.get(i)));

@@ -94,6 +94,13 @@ public class MemcachedServerProperties {
 	private boolean verbosityEnabled = true;
 
 	/**
+	 * Counts memcached's per-prefix statistics ("stats detail dump") from the start, a key's
+	 * prefix ending at this character (memcached's -D). Unset, they start off, with ':' as
+	 * the delimiter, until a client sends "stats detail on".
+	 */
+	private @Nullable Character statsDetailDelimiter;
+
+	/**
 	 * Whether to use Linux's native epoll transport where available; false for the JDK's
 	 * NIO. On epoll, a client that half-closes its socket while more than a socket buffer of
 	 * answers is still to be written can lose the last ones (a Netty 4.2 bug).
@@ -258,6 +265,14 @@ public class MemcachedServerProperties {
 
 	public void setMaxPendingValues(DataSize maxPendingValues) {
 		this.maxPendingValues = maxPendingValues;
+	}
+
+	public @Nullable Character getStatsDetailDelimiter() {
+		return this.statsDetailDelimiter;
+	}
+
+	public void setStatsDetailDelimiter(@Nullable Character statsDetailDelimiter) {
+		this.statsDetailDelimiter = statsDetailDelimiter;
 	}
 
 	public boolean isExitOnOutOfMemory() {

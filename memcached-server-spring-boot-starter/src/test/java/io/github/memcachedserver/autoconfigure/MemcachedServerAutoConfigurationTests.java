@@ -124,10 +124,13 @@ class MemcachedServerAutoConfigurationTests {
 			.withPropertyValues("memcached.server.max-connections=7", "memcached.server.threads=1",
 					"memcached.server.idle-timeout=30s", "memcached.server.handler-timeout=2s",
 					"memcached.server.max-item-size=2MB", "memcached.server.store.memory-limit=16MB",
-					"memcached.server.max-in-flight-commands=4", "memcached.server.native-transport=false")
+					"memcached.server.max-in-flight-commands=4", "memcached.server.native-transport=false",
+					"memcached.server.stats-detail-delimiter=/")
 			.run((context) -> {
 				MemcachedServerProperties properties = context.getBean(MemcachedServerProperties.class);
 				assertThat(properties.getMaxConnections()).isEqualTo(7);
+				assertThat(context.getBean(MemcachedServer.class).stats("settings")).containsEntry("stat_key_prefix", "/")
+					.containsEntry("detail_enabled", "yes");
 				assertThat(properties.isNativeTransport()).isFalse();
 				assertThat(context.getBean(MemcachedServer.class).isRunning()).isTrue();
 				assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -169,6 +172,11 @@ class MemcachedServerAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("memcached.server.unix-socket-mode=0800").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("memcached.server.unix-socket-mode");
+		});
+		this.contextRunner.withPropertyValues("memcached.server.stats-detail-delimiter=\u20ac").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("memcached.server.stats-detail-delimiter");
 		});
 		this.contextRunner.withPropertyValues("memcached.server.blocking.threads=0").run((context) -> {
 			assertThat(context).hasFailed();

@@ -195,10 +195,11 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 			return false;
 		}
 		int flags = (this.extrasLength >= 4) ? readInt(this.extras, 0) : 0;
+		// a refused storage request is still counted for its key's prefix, and a refused set drops
+		// the key's old item, as in memcached; a SASL exchange stores nothing
+		Key storageKey = (command == Opcodes.SASL_AUTH || command == Opcodes.SASL_STEP) ? null : this.key;
 		if (ItemSize.of(this.keyLength, length, flags) > this.maxItemSize) {
-			// a refused set drops the key's old item, as in memcached
-			return swallow(length, reject(Opcodes.STATUS_TOO_LARGE, false, (command == Opcodes.SET) ? this.key : null),
-					out);
+			return swallow(length, reject(Opcodes.STATUS_TOO_LARGE, false, storageKey), out);
 		}
 		if (length == 0) {
 			out.add(request(new byte[0]));
@@ -211,8 +212,7 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 				: this.pendingValues.accumulate((int) length);
 		if (value == null) {
 			// like memcached without memory for the item: refused, its body swallowed
-			return swallow(length, reject(Opcodes.STATUS_OUT_OF_MEMORY, false, (command == Opcodes.SET) ? this.key : null),
-					out);
+			return swallow(length, reject(Opcodes.STATUS_OUT_OF_MEMORY, false, storageKey), out);
 		}
 		this.value = value;
 		this.state = State.VALUE;
@@ -286,8 +286,8 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 				this.extras, requestValue);
 	}
 
-	private BinaryRejection reject(int status, boolean closeConnection, @Nullable Key staleKey) {
-		return new BinaryRejection(this.opcode, this.opaque, status, closeConnection, staleKey, false);
+	private BinaryRejection reject(int status, boolean closeConnection, @Nullable Key storageKey) {
+		return new BinaryRejection(this.opcode, this.opaque, status, closeConnection, storageKey, false);
 	}
 
 	private void close(ByteBuf in, List<Object> out, Object last) {

@@ -103,11 +103,11 @@ public final class BinaryResponses {
 	 * @param out the buffer to append to
 	 * @param request the request answered
 	 * @param name the statistic's name
-	 * @param value its value
+	 * @param value its value, one character per byte (key prefixes may hold any byte)
 	 */
 	public static void stat(ByteBuf out, BinaryRequest request, String name, String value) {
 		byte[] key = name.getBytes(StandardCharsets.US_ASCII);
-		byte[] body = value.getBytes(StandardCharsets.US_ASCII);
+		byte[] body = value.getBytes(StandardCharsets.ISO_8859_1);
 		writeHeader(out, request.opcode(), request.opaque(), Opcodes.STATUS_OK, 0, key.length, body.length, 0);
 		out.writeBytes(key).writeBytes(body);
 	}

@@ -56,8 +56,6 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 	private static final String BAD_FORMAT = "CLIENT_ERROR bad command line format";
 
-	private static final String BAD_DATA_CHUNK = "CLIENT_ERROR bad data chunk";
-
 	private static final String INVALID_EXPTIME = "CLIENT_ERROR invalid exptime argument";
 
 	private static final String INVALID_DELTA = "CLIENT_ERROR invalid numeric delta argument";
@@ -243,7 +241,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 			.maxItemSize()) {
 			// like a refused set, a refused ms drops the key's old item
 			return swallow(parsed.dataLength() + 2,
-					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.TOO_LARGE));
+					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.TOO_LARGE, true));
 		}
 		int length = (int) parsed.dataLength();
 		// an answer with s tells the stored value's length from the command's heap value
@@ -251,7 +249,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 				: this.pendingValues.receive(command.key(), length, (int) command.flags().clientFlags());
 		if (value == null) {
 			return swallow(parsed.dataLength() + 2,
-					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.OUT_OF_MEMORY));
+					new RefusedStorageCommand(StorageMode.SET, command.key(), false, Refusal.OUT_OF_MEMORY, true));
 		}
 		this.pending = new PendingData(value, false,
 				(data) -> new MetaCommand('s', command.key(), command.flags(), data));
@@ -329,12 +327,12 @@ public final class TextCommandDecoder extends CountingDecoder {
 		}
 		Key key = line.key(1);
 		if (ItemSize.of(key.length(), length, (int) flags) > this.limits.maxItemSize()) {
-			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.TOO_LARGE));
+			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.TOO_LARGE, false));
 		}
 		int clientFlags = (int) flags;
 		ValueAccumulator value = this.pendingValues.receive(key, (int) length, clientFlags);
 		if (value == null) {
-			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.OUT_OF_MEMORY));
+			return swallow(length + 2, new RefusedStorageCommand(mode, key, noreply, Refusal.OUT_OF_MEMORY, false));
 		}
 		long storageCas = cas;
 		this.pending = new PendingData(value, noreply, (data) -> new StorageCommand(mode, key,
@@ -376,7 +374,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		this.state = State.LINE;
 		if (!pending.terminatedProperly()) {
 			pending.value.discard();
-			out.add(ErrorReply.of(BAD_DATA_CHUNK, pending.noreply));
+			out.add(pending.badDataChunk());
 		}
 		else {
 			out.add(pending.toCommand());
@@ -455,7 +453,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 	private MemcachedCommand stats() {
 		CommandLine line = this.line;
 		if (line.count() < 2 || !line.is(1, "cachedump")) {
-			return new StatsCommand((line.count() > 1) ? line.string(1) : "");
+			return new StatsCommand((line.count() > 1) ? line.string(1) : "", (line.count() > 2) ? line.string(2) : "");
 		}
 		// memcached's process_stat checks the arguments in this order, with safe_strtoul
 		if (line.count() < 4) {
@@ -525,6 +523,16 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 		boolean terminatedProperly() {
 			return this.terminator == CRLF;
+		}
+
+		/**
+		 * Answers a data block not followed by {@code \r\n}: memcached has counted a classic
+		 * storage command in its key's prefix statistics by then, as it counts the line.
+		 */
+		MemcachedCommand badDataChunk() {
+			return (this.complete.apply(NO_BYTES) instanceof StorageCommand storage)
+					? new RefusedStorageCommand(storage.mode(), storage.key(), this.noreply, Refusal.BAD_DATA_CHUNK, false)
+					: ErrorReply.of(Refusal.BAD_DATA_CHUNK.answer(), this.noreply);
 		}
 
 		MemcachedCommand toCommand() {

@@ -10,7 +10,9 @@ import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.RefusedStorageCommand;
+import io.github.memcachedserver.command.RefusedStorageCommand.Refusal;
 import io.github.memcachedserver.command.RetrievalCommand;
+import io.github.memcachedserver.command.StatsCommand;
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.handler.Key;
@@ -75,7 +77,21 @@ class TextCommandDecoderTests {
 	@Test
 	void answersBadDataChunkAndParsesWhatFollows() {
 		List<MemcachedCommand> commands = decode(List.of("set k 0 0 3\r\nabcde\r\n"));
-		assertThat(commands).containsExactly(ErrorReply.of("CLIENT_ERROR bad data chunk", false), ErrorReply.ERROR);
+		assertThat(commands).containsExactly(
+				new RefusedStorageCommand(StorageMode.SET, Key.of("k"), false, Refusal.BAD_DATA_CHUNK, false),
+				ErrorReply.ERROR);
+	}
+
+	@Test
+	void answersAMetaSetsBadDataChunkWithAnErrorLine() {
+		List<MemcachedCommand> commands = decode(List.of("ms k 3 q\r\nabcde\r\n"));
+		assertThat(commands.get(0)).isEqualTo(ErrorReply.of("CLIENT_ERROR bad data chunk", false));
+	}
+
+	@Test
+	void keepsTheWordAfterAStatsGroup() {
+		assertThat(decode(List.of("stats detail dump extra\r\nstats detail\r\nstats\r\n"))).containsExactly(
+				new StatsCommand("detail", "dump"), new StatsCommand("detail", ""), new StatsCommand("", ""));
 	}
 
 	@Test
