@@ -11,9 +11,24 @@ import io.github.memcachedserver.handler.Key;
  * @param withCas whether each value line carries its CAS unique ({@code gets}, {@code gats})
  * @param touch whether the items' expiry is changed ({@code gat}, {@code gats})
  * @param exptime the new expiration time when touching
+ * @param noreply whether the answer is dropped: so are the reads of the keys before an
+ * over-long one, which memcached carries out (counting them, touching them) before it refuses
+ * the line
  * @since 0.1.0
  */
-public record RetrievalCommand(List<Key> keys, boolean withCas, boolean touch, long exptime) implements MemcachedCommand {
+public record RetrievalCommand(List<Key> keys, boolean withCas, boolean touch, long exptime, boolean noreply)
+		implements MemcachedCommand {
+
+	/**
+	 * A retrieval whose answer is sent.
+	 * @param keys the keys in request order
+	 * @param withCas whether each value line carries its CAS unique
+	 * @param touch whether the items' expiry is changed
+	 * @param exptime the new expiration time when touching
+	 */
+	public RetrievalCommand(List<Key> keys, boolean withCas, boolean touch, long exptime) {
+		this(keys, withCas, touch, exptime, false);
+	}
 
 	@Override
 	public String name() {

@@ -98,6 +98,9 @@ final class CommandDispatcher {
 				.onErrorResume((ex) -> Mono.fromSupplier(
 						() -> outcome.finished(outcome.failed(ex, failure(ex, command, connection, allocator)))))
 				.doOnCancel(outcome::cancelled);
+			if (retrieval.noreply()) {
+				answer = answer.doOnNext(ByteBuf::release).thenMany(Flux.empty());
+			}
 			return CommandObservations.parentOf(answer, outcome.observation());
 		}
 		Mono<ByteBuf> response;

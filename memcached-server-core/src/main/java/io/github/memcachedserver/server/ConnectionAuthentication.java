@@ -17,6 +17,7 @@ import io.github.memcachedserver.auth.MemcachedAuthenticator;
 import io.github.memcachedserver.auth.PasswordLookup;
 import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.command.StorageCommand;
 import io.github.memcachedserver.command.StorageCommand.StorageMode;
 import io.github.memcachedserver.handler.StoreResult;
@@ -75,8 +76,11 @@ final class ConnectionAuthentication {
 	 */
 	Mono<ByteBuf> text(MemcachedCommand command, @Nullable ByteBuf received, ClientConnection connection,
 			ByteBufAllocator allocator) {
-		if (command instanceof ErrorReply error && error.line().isEmpty()) {
-			// a runaway line: the connection closes unanswered, as without authentication
+		if ((command instanceof ErrorReply error && error.line().isEmpty())
+				|| (command instanceof RetrievalCommand retrieval && retrieval.noreply())) {
+			// a runaway line: the connection closes unanswered, as without authentication; a
+			// retrieval before its own refusal (the keys before an over-long one) is part of a
+			// line that the refusal answers
 			return Mono.empty();
 		}
 		if (!(command instanceof StorageCommand storage) || storage.mode() != StorageMode.SET) {

@@ -139,7 +139,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		}
 		this.line.load(in, start, end);
 		in.readerIndex(eol + 1);
-		MemcachedCommand command = parse();
+		MemcachedCommand command = parse(out);
 		if (command != null) {
 			out.add(command);
 			if (command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())) {
@@ -185,7 +185,11 @@ public final class TextCommandDecoder extends CountingDecoder {
 		this.state = State.CLOSED;
 	}
 
-	private MemcachedCommand parse() {
+	/**
+	 * Parses the line into its command; a command memcached carries out before it refuses the
+	 * line goes to {@code out} first.
+	 */
+	private MemcachedCommand parse(List<Object> out) {
 		CommandLine line = this.line;
 		int words = line.count();
 		// no command is shorter than two bytes
@@ -200,10 +204,10 @@ public final class TextCommandDecoder extends CountingDecoder {
 			return unknown();
 		}
 		return switch (name) {
-			case GET, BGET -> retrieval(false, false);
-			case GETS -> retrieval(true, false);
-			case GAT -> retrieval(false, true);
-			case GATS -> retrieval(true, true);
+			case GET, BGET -> retrieval(false, false, out);
+			case GETS -> retrieval(true, false, out);
+			case GAT -> retrieval(false, true, out);
+			case GATS -> retrieval(true, true, out);
 			case SET -> storage(StorageMode.SET);
 			case ADD -> storage(StorageMode.ADD);
 			case REPLACE -> storage(StorageMode.REPLACE);
@@ -265,7 +269,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return ErrorReply.of("ERROR", this.line.endsWithNoreply());
 	}
 
-	private MemcachedCommand retrieval(boolean withCas, boolean touch) {
+	private MemcachedCommand retrieval(boolean withCas, boolean touch, List<Object> out) {
 		CommandLine line = this.line;
 		if (line.count() < (touch ? 3 : 2)) {
 			return ErrorReply.of(BAD_FORMAT, false);
@@ -283,6 +287,10 @@ public final class TextCommandDecoder extends CountingDecoder {
 		while (true) {
 			for (int token = first; token < line.count(); token++) {
 				if (line.length(token) > KEY_MAX_LENGTH) {
+					// memcached has read (and for gat touched) the keys before it, unanswered
+					if (!keys.isEmpty()) {
+						out.add(new RetrievalCommand(keys, withCas, touch, exptime, true));
+					}
 					return ErrorReply.of(BAD_FORMAT, false);
 				}
 				keys.add(line.key(token));

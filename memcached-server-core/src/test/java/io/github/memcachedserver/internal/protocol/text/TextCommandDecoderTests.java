@@ -103,6 +103,15 @@ class TextCommandDecoderTests {
 	}
 
 	@Test
+	void readsTheKeysBeforeAnOverlongOneUnansweredThenRefusesTheLine() {
+		String longKey = "k".repeat(251);
+		assertThat(decode(List.of("gat 10 a b " + longKey + " c\r\nget " + longKey + " a\r\n"))).containsExactly(
+				new RetrievalCommand(List.of(Key.of("a"), Key.of("b")), false, true, 10, true),
+				ErrorReply.of("CLIENT_ERROR bad command line format", false),
+				ErrorReply.of("CLIENT_ERROR bad command line format", false));
+	}
+
+	@Test
 	void closesOnARunawayLineThatIsNotAGet() {
 		List<MemcachedCommand> commands = decode(List.of("set " + "k".repeat(3000)));
 		assertThat(commands).containsExactly(ErrorReply.CLOSE);
