@@ -884,31 +884,36 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	/**
-	 * What a read or an update under a key's lock found, for the caller to see once the lock
-	 * is released.
+	 * A read or an update under a key's lock, as the table's remapping of the key's address
+	 * (one object per call, where a lambda would be a second), and what it found, for the
+	 * caller to see once the lock is released.
 	 */
-	private static class Outcome<R> {
+	private abstract static class Outcome<R> implements LongUnaryOperator {
+
+		/** The time the call reads and writes items at. */
+		final long now;
 
 		R value;
 
 		/** The address the key maps to afterwards, 0 for none. */
 		long next;
 
+		Outcome(long now) {
+			this.now = now;
+		}
+
 	}
 
 	/**
-	 * A read as the table's remapping of the key's address (one object per read, where a
-	 * lambda would be a second): a live item is read, an expired or flushed one is unlinked
-	 * and counted as memcached counts such reads.
+	 * A read: a live item is read, an expired or flushed one is unlinked and counted as
+	 * memcached counts such reads.
 	 */
-	private final class Reading<R> extends Outcome<R> implements LongUnaryOperator {
-
-		private final long now;
+	private final class Reading<R> extends Outcome<R> {
 
 		private final ItemRead<R> reader;
 
 		Reading(long now, ItemRead<R> reader) {
-			this.now = now;
+			super(now);
 			this.reader = reader;
 		}
 
@@ -933,17 +938,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 	}
 
 	/**
-	 * An update as the table's remapping of the key's address: it sees the live item (an
-	 * expired or flushed one counts as absent) and the table links the item it returns.
+	 * An update: it sees the live item (an expired or flushed one counts as absent) and the
+	 * table links the item it returns.
 	 */
-	private final class Updating<R> extends Outcome<R> implements LongUnaryOperator {
-
-		private final long now;
+	private final class Updating<R> extends Outcome<R> {
 
 		private final ItemUpdate<R> update;
 
 		Updating(long now, ItemUpdate<R> update) {
-			this.now = now;
+			super(now);
 			this.update = update;
 		}
 
