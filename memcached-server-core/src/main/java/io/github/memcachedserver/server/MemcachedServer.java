@@ -303,6 +303,7 @@ public final class MemcachedServer {
 		SocketAddress bound = jdkAddress(server.address());
 		OpenListener listener = new OpenListener(id, bound, System.currentTimeMillis() / 1000, server);
 		this.listeners.put(bound, listener);
+		this.statistics.listenersOpened.increment();
 		server.onDispose().subscribe(null, null, () -> listenerClosed(listener));
 		logger.info("Memcached server listening on {}", bound);
 		return bound;

@@ -14,6 +14,12 @@ public final class ServerStatistics {
 
 	final LongAdder totalConnections = new LongAdder();
 
+	/**
+	 * Listening sockets opened: memcached counts them in its {@code total_connections}, as it
+	 * makes a connection structure for each; the connections meter leaves them out.
+	 */
+	final LongAdder listenersOpened = new LongAdder();
+
 	final LongAdder currentConnections = new LongAdder();
 
 	final LongAdder rejectedConnections = new LongAdder();
@@ -149,7 +155,7 @@ public final class ServerStatistics {
 	 * forgets the prefixes of {@code stats detail}.
 	 */
 	void reset() {
-		for (LongAdder counter : new LongAdder[] { this.totalConnections, this.rejectedConnections, this.cmdGet,
+		for (LongAdder counter : new LongAdder[] { this.totalConnections, this.listenersOpened, this.rejectedConnections, this.cmdGet,
 				this.cmdSet, this.cmdFlush, this.cmdTouch, this.getHits, this.getMisses, this.deleteHits,
 				this.deleteMisses, this.incrHits, this.incrMisses, this.decrHits, this.decrMisses, this.casHits,
 				this.casMisses, this.casBadval, this.touchHits, this.touchMisses, this.storeTooLarge, this.storeNoMemory, this.bytesRead,

@@ -181,7 +181,7 @@ final class StatsReport {
 		}
 		out.accept("max_connections", this.settings.maxConnections());
 		out.accept("curr_connections", s.currentConnections.sum());
-		out.accept("total_connections", s.totalConnections.sum());
+		out.accept("total_connections", s.totalConnections.sum() + s.listenersOpened.sum());
 		out.accept("rejected_connections", s.rejectedConnections.sum());
 		out.accept("cmd_get", s.cmdGet.sum());
 		out.accept("cmd_set", s.cmdSet.sum());

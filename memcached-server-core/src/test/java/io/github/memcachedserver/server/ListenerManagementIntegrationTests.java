@@ -55,6 +55,18 @@ class ListenerManagementIntegrationTests {
 		assertThat(this.server.stats("")).containsEntry("accepting_conns", "0");
 	}
 
+	/** memcached counts each listening socket it opens as a connection in {@code total_connections}. */
+	@Test
+	void totalConnectionsCountsTheListenersAsMemcachedDoes() throws IOException {
+		SocketAddress first = this.server.boundAddresses().get(0);
+		assertThat(exchange(first, "version\r\n", "VERSION 1.6.18\r\n".length())).startsWith("VERSION");
+		assertThat(this.server.stats("")).containsEntry("total_connections", "2");
+		this.server.open(ListenAddress.parse("127.0.0.1:0"));
+		assertThat(this.server.stats("")).containsEntry("total_connections", "3");
+		assertThat(exchange(first, "stats reset\r\n", "RESET\r\n".length())).isEqualTo("RESET\r\n");
+		assertThat(this.server.stats("")).containsEntry("total_connections", "0");
+	}
+
 	/**
 	 * memcached lists its listening sockets among its connections, by file descriptor: those
 	 * opened at start come before the connections they accept.
