@@ -1,6 +1,7 @@
 package io.github.memcachedserver.server;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
@@ -12,10 +13,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClientConnection {
 
+	/** A field of the connection rather than an object of its own: one cache miss less per command. */
+	private static final VarHandle CLOSE_REQUESTED;
+
+	static {
+		try {
+			CLOSE_REQUESTED = MethodHandles.lookup().findVarHandle(ClientConnection.class, "closeRequested", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final Session session;
 
 	/** Set by a command that ends the connection, taken by the queue as the command finishes. */
-	private final AtomicBoolean closeRequested = new AtomicBoolean();
+	private volatile boolean closeRequested;
 
 	private volatile long lastCommandAt;
 
@@ -58,7 +71,7 @@ final class ClientConnection {
 
 	/** Asks for the connection to close once the current command's answer is written. */
 	void closeAfterResponse() {
-		this.closeRequested.set(true);
+		this.closeRequested = true;
 	}
 
 	/**
@@ -66,7 +79,7 @@ final class ClientConnection {
 	 * @return whether it asked for the connection to close
 	 */
 	boolean takeCloseRequest() {
-		return this.closeRequested.get() && this.closeRequested.getAndSet(false);
+		return this.closeRequested && (boolean) CLOSE_REQUESTED.getAndSet(this, false);
 	}
 
 	void commandReceived(long now) {

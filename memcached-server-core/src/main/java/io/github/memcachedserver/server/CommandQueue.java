@@ -5,8 +5,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.netty.buffer.ByteBuf;
@@ -77,21 +75,31 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	private final ClientConnection connection;
 
-	private final Function<MemcachedCommand, Publisher<ByteBuf>> runner;
-
-	private final Runnable startedTogether;
-
-	private final Predicate<MemcachedCommand> endsConnection;
+	private final CommandRunner runner;
 
 	private final int maxInFlight;
 
 	private final LongAdder bytesWritten;
 
-	/** Commands started, in arrival order, until their answers have been written. */
-	private final ArrayDeque<Slot> started = new ArrayDeque<>();
+	/*
+	 * The commands in arrival order, linked through their slots: those started, until their
+	 * answers have been written, then from nextToStart those waiting for an earlier one to
+	 * finish. Commands start in order, so the waiting ones always follow the started ones.
+	 * A list of slots rather than queues of them: no array per connection to bring back into
+	 * the cache for every command.
+	 */
 
-	/** Commands waiting for an earlier one to finish. */
-	private final ArrayDeque<Slot> waiting = new ArrayDeque<>();
+	/** The oldest command not yet answered, or {@code null}. */
+	private @Nullable Slot oldest;
+
+	/** The first command not yet started, or {@code null}. */
+	private @Nullable Slot nextToStart;
+
+	/** The newest command, or {@code null}. */
+	private @Nullable Slot newest;
+
+	/** How many commands are queued, started or not. */
+	private int queued;
 
 	private @Nullable ChannelHandlerContext context;
 
@@ -133,22 +141,14 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	/**
 	 * @param connection the connection's state
-	 * @param runner starts a command, returning its answer: empty for none, a scalar publisher
-	 * when the answer is there at once
-	 * @param startedTogether called once the commands that could start together have started
-	 * (at the end of a socket read, or after a command finished): batched reads go out then
-	 * @param endsConnection whether a command ends the connection once answered
+	 * @param runner starts the commands
 	 * @param maxInFlight how many commands may be queued before the connection stops reading
 	 * @param bytesWritten the server-wide count of answer bytes, which the queue adds to as it
 	 * writes
 	 */
-	CommandQueue(ClientConnection connection, Function<MemcachedCommand, Publisher<ByteBuf>> runner,
-			Runnable startedTogether, Predicate<MemcachedCommand> endsConnection, int maxInFlight,
-			LongAdder bytesWritten) {
+	CommandQueue(ClientConnection connection, CommandRunner runner, int maxInFlight, LongAdder bytesWritten) {
 		this.connection = connection;
 		this.runner = runner;
-		this.startedTogether = startedTogether;
-		this.endsConnection = endsConnection;
 		this.maxInFlight = maxInFlight;
 		this.bytesWritten = bytesWritten;
 	}
@@ -164,7 +164,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	public void channelRead(ChannelHandlerContext ctx, Object message) {
 		if (message instanceof MemcachedCommand command) {
 			this.reading = true;
-			enqueue(command, this.endsConnection.test(command));
+			enqueue(command, this.runner.endsConnection(command));
 		}
 		else if (message == END_OF_COMMANDS) {
 			endOfCommands();
@@ -191,7 +191,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		this.reading = false;
-		this.startedTogether.run();
+		this.runner.startedTogether(this.connection);
 		flush();
 	}
 
@@ -240,8 +240,32 @@ final class CommandQueue extends ChannelDuplexHandler {
 			return;
 		}
 		this.ending = endsConnection;
-		this.waiting.add(new Slot(command, command != null && CommandKinds.isRead(command), endsConnection));
+		append(new Slot(command, command != null && CommandKinds.isRead(command), endsConnection));
 		process();
+	}
+
+	private void append(Slot slot) {
+		if (this.newest == null) {
+			this.oldest = slot;
+		}
+		else {
+			this.newest.next = slot;
+		}
+		this.newest = slot;
+		if (this.nextToStart == null) {
+			this.nextToStart = slot;
+		}
+		this.queued++;
+	}
+
+	/** Removes the oldest command, whose answer has been written. */
+	private void removeOldest(Slot oldest) {
+		this.oldest = oldest.next;
+		oldest.next = null;
+		if (this.oldest == null) {
+			this.newest = null;
+		}
+		this.queued--;
 	}
 
 	/** Starts what may start and writes what has completed at the head, until neither moves. */
@@ -261,20 +285,19 @@ final class CommandQueue extends ChannelDuplexHandler {
 		}
 		pauseReadingWhenFull();
 		if (!this.reading) {
-			this.startedTogether.run();
+			this.runner.startedTogether(this.connection);
 			flushSoon();
 		}
 	}
 
 	/** Starts the next waiting command, if the ordering rules and the outbound cap allow it. */
 	private boolean startNext() {
-		Slot next = this.waiting.peek();
+		Slot next = this.nextToStart;
 		if (next == null || (next.read ? this.writeRunning : this.running > 0) || this.closeRequested
 				|| !channel().isWritable()) {
 			return false;
 		}
-		this.waiting.poll();
-		this.started.add(next);
+		this.nextToStart = next.next;
 		this.running++;
 		this.writeRunning = !next.read;
 		if (next.command == null) {
@@ -283,7 +306,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 		}
 		Publisher<ByteBuf> answer;
 		try {
-			answer = this.runner.apply(next.command);
+			answer = this.runner.run(next.command, this.connection, this.context.alloc());
 		}
 		catch (RuntimeException ex) {
 			// the dispatchers turn handler failures into answers: this is a bug of ours
@@ -303,7 +326,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 	private boolean writeHead() {
 		boolean moved = false;
 		Slot head;
-		while ((head = this.started.peek()) != null) {
+		while ((head = this.oldest) != null && head != this.nextToStart) {
 			ByteBuf part;
 			while ((part = head.pollPart()) != null) {
 				write(part);
@@ -316,7 +339,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 				}
 				return moved;
 			}
-			this.started.poll();
+			removeOldest(head);
 			moved = true;
 			if (head.closesConnection) {
 				closeAfterWrites();
@@ -450,7 +473,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	private void pauseReadingWhenFull() {
 		// once the connection is ending, nothing more is read
-		boolean full = this.ending || this.started.size() + this.waiting.size() >= this.maxInFlight;
+		boolean full = this.ending || this.queued >= this.maxInFlight;
 		if (this.closed) {
 			return;
 		}
@@ -468,13 +491,21 @@ final class CommandQueue extends ChannelDuplexHandler {
 		if (batch != null) {
 			batch.release();
 		}
-		for (Slot slot : this.started) {
-			slot.discard();
+		boolean started = true;
+		for (Slot slot = this.oldest; slot != null; slot = slot.next) {
+			started &= slot != this.nextToStart;
+			if (started) {
+				slot.discard();
+			}
+			else {
+				// a command never run may hold a value in the store's memory
+				ReferenceCountUtil.release(slot.command);
+			}
 		}
-		this.started.clear();
-		// a command never run may hold a value in the store's memory
-		this.waiting.forEach((slot) -> ReferenceCountUtil.release(slot.command));
-		this.waiting.clear();
+		this.oldest = null;
+		this.nextToStart = null;
+		this.newest = null;
+		this.queued = 0;
 	}
 
 	private Channel channel() {
@@ -494,6 +525,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 		final boolean read;
 
 		boolean closesConnection;
+
+		/** The command that came after this one, while both are queued. */
+		@Nullable Slot next;
 
 		/**
 		 * The first part received and not yet written, then the others: most answers have

@@ -148,6 +148,27 @@ public final class MemcachedServer {
 
 	private final OutOfMemoryExit outOfMemoryExit;
 
+	/** Runs the commands of every connection: one object for all of them (see {@link CommandRunner}). */
+	private final CommandRunner commandRunner = new CommandRunner() {
+
+		@Override
+		public Publisher<ByteBuf> run(MemcachedCommand command, ClientConnection connection,
+				ByteBufAllocator allocator) {
+			return MemcachedServer.this.run(command, connection, allocator);
+		}
+
+		@Override
+		public void startedTogether(ClientConnection connection) {
+			connection.reads().send();
+		}
+
+		@Override
+		public boolean endsConnection(MemcachedCommand command) {
+			return MemcachedServer.endsConnection(command);
+		}
+
+	};
+
 	private @Nullable LoopResources loops;
 
 	private @Nullable ChannelGroup channels;
@@ -562,10 +583,8 @@ public final class MemcachedServer {
 				this.outOfMemoryExit);
 		opened(connection);
 		holder[0].onDispose(() -> closed(connection));
-		ByteBufAllocator allocator = outbound.alloc();
-		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection,
-				(decoded) -> run(decoded, connection, allocator), connection.reads()::send,
-				MemcachedServer::endsConnection, this.maxInFlightCommands, this.statistics.bytesWritten));
+		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection, this.commandRunner,
+				this.maxInFlightCommands, this.statistics.bytesWritten));
 		// behind the queue, where no read or answer passes them: neither handles either
 		holder[0].addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
 		holder[0].addHandlerLast(OutboundBacklogGuard.NAME,

@@ -12,6 +12,7 @@ import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.handler.Session;
 import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -31,7 +32,11 @@ final class ReadBatch {
 
 	private final Session session;
 
-	private List<PendingRead> pending = new ArrayList<>();
+	/**
+	 * The reads gathered since the last batch went out, or {@code null} for none: the built-in
+	 * store answers at once and never gathers, so a read then touches no list of its own.
+	 */
+	private @Nullable List<PendingRead> pending;
 
 	ReadBatch(MemcachedCommandHandler handler, Session session) {
 		this.handler = handler;
@@ -52,17 +57,20 @@ final class ReadBatch {
 		}
 		// a handler's Mono does nothing until subscribed: this one is kept for a batch of one
 		Sinks.One<Item> answer = Sinks.one();
+		if (this.pending == null) {
+			this.pending = new ArrayList<>();
+		}
 		this.pending.add(new PendingRead(key, CommandObservations.parentOf(single, command), answer, command));
 		return answer.asMono();
 	}
 
 	/** Sends the reads gathered so far: one of them as it is, several as one {@code getAll}. */
 	void send() {
-		if (this.pending.isEmpty()) {
+		List<PendingRead> batch = this.pending;
+		if (batch == null) {
 			return;
 		}
-		List<PendingRead> batch = this.pending;
-		this.pending = new ArrayList<>();
+		this.pending = null;
 		if (batch.size() == 1) {
 			batch.get(0).readAlone();
 			return;

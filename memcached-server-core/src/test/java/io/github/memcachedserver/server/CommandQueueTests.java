@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import io.github.memcachedserver.command.DeleteCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
@@ -18,6 +19,7 @@ import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.Session;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -55,8 +57,8 @@ class CommandQueueTests {
 
 	@BeforeEach
 	void openChannel() {
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, this::run, this.batches::incrementAndGet,
-				(command) -> command instanceof QuitCommand, 4, new LongAdder()));
+		this.channel = new EmbeddedChannel(queue(this::run, this.batches::incrementAndGet,
+				(command) -> command instanceof QuitCommand));
 	}
 
 	@AfterEach
@@ -207,9 +209,8 @@ class CommandQueueTests {
 		Flux<ByteBuf> parts = Flux.range(1, 3)
 			.doOnRequest((n) -> requested.add((int) n))
 			.map((i) -> text("part" + i + "\r\n"));
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> parts, () -> {
-				},
-				(command) -> false, 4, new LongAdder()));
+		this.channel = new EmbeddedChannel(queue((command) -> parts, () -> {
+		}, (command) -> false));
 		this.channel.config().setWriteBufferWaterMark(new io.netty.channel.WriteBufferWaterMark(1, 2));
 		// an unflushed byte above the high water mark: the channel takes no more writes
 		this.channel.write(Unpooled.wrappedBuffer(new byte[8]));
@@ -233,9 +234,8 @@ class CommandQueueTests {
 			subscribers.add(subscriber);
 			subscriber.onSubscribe(Operators.emptySubscription());
 		};
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, (command) -> stubborn, () -> {
-				},
-				(command) -> false, 4, new LongAdder()));
+		this.channel = new EmbeddedChannel(queue((command) -> stubborn, () -> {
+		}, (command) -> false));
 		read(get("a"));
 		this.channel.close();
 		ByteBuf late = text("late\r\n");
@@ -246,8 +246,32 @@ class CommandQueueTests {
 	/** Replaces the channel with one whose commands the given runner answers. */
 	private void runWith(Function<MemcachedCommand, Publisher<ByteBuf>> runner) {
 		this.channel.finishAndReleaseAll();
-		this.channel = new EmbeddedChannel(new CommandQueue(this.connection, runner, this.batches::incrementAndGet,
-				(command) -> false, 4, new LongAdder()));
+		this.channel = new EmbeddedChannel(queue(runner, this.batches::incrementAndGet, (command) -> false));
+	}
+
+	/** A queue of four commands at most on the test's connection. */
+	private CommandQueue queue(Function<MemcachedCommand, Publisher<ByteBuf>> run, Runnable startedTogether,
+			Predicate<MemcachedCommand> endsConnection) {
+		CommandRunner runner = new CommandRunner() {
+
+			@Override
+			public Publisher<ByteBuf> run(MemcachedCommand command, ClientConnection connection,
+					ByteBufAllocator allocator) {
+				return run.apply(command);
+			}
+
+			@Override
+			public void startedTogether(ClientConnection connection) {
+				startedTogether.run();
+			}
+
+			@Override
+			public boolean endsConnection(MemcachedCommand command) {
+				return endsConnection.test(command);
+			}
+
+		};
+		return new CommandQueue(this.connection, runner, 4, new LongAdder());
 	}
 
 	private void read(MemcachedCommand... commands) {

@@ -31,6 +31,7 @@ import io.github.memcachedserver.internal.protocol.ValueAccumulator;
 import io.github.memcachedserver.store.ItemSize;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,7 +76,19 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 	private final PendingValues pendingValues;
 
-	private final CommandLine line = new CommandLine();
+	/**
+	 * A line is parsed before the decoder returns and nothing keeps it, so one per event loop
+	 * serves all its connections: the buffer stays in the cache where a thousand connections'
+	 * own would each be a cache miss.
+	 */
+	private static final FastThreadLocal<CommandLine> LINES = new FastThreadLocal<>() {
+
+		@Override
+		protected CommandLine initialValue() {
+			return new CommandLine();
+		}
+
+	};
 
 	private State state = State.LINE;
 
@@ -137,9 +150,10 @@ public final class TextCommandDecoder extends CountingDecoder {
 		if (end - start > 1 && in.getByte(end - 1) == '\r') {
 			end--;
 		}
-		this.line.load(in, start, end);
+		CommandLine line = LINES.get();
+		line.load(in, start, end);
 		in.readerIndex(eol + 1);
-		MemcachedCommand command = parse(out);
+		MemcachedCommand command = parse(line, out);
 		if (command != null) {
 			out.add(command);
 			if (command instanceof QuitCommand || (command instanceof ErrorReply error && error.closeConnection())) {
@@ -189,54 +203,53 @@ public final class TextCommandDecoder extends CountingDecoder {
 	 * Parses the line into its command; a command memcached carries out before it refuses the
 	 * line goes to {@code out} first.
 	 */
-	private MemcachedCommand parse(List<Object> out) {
-		CommandLine line = this.line;
+	private MemcachedCommand parse(CommandLine line, List<Object> out) {
 		int words = line.count();
 		// no command is shorter than two bytes
 		if (words == 0 || line.length(0) < 2) {
 			return ErrorReply.ERROR;
 		}
 		if (line.length(0) == 2 && line.byteAt(0, 0) == 'm') {
-			return meta();
+			return meta(line);
 		}
 		CommandName name = CommandName.of(line);
 		if (name == null) {
-			return unknown();
+			return unknown(line);
 		}
 		return switch (name) {
-			case GET, BGET -> retrieval(false, false, out);
-			case GETS -> retrieval(true, false, out);
-			case GAT -> retrieval(false, true, out);
-			case GATS -> retrieval(true, true, out);
-			case SET -> storage(StorageMode.SET);
-			case ADD -> storage(StorageMode.ADD);
-			case REPLACE -> storage(StorageMode.REPLACE);
-			case APPEND -> storage(StorageMode.APPEND);
-			case PREPEND -> storage(StorageMode.PREPEND);
-			case CAS -> storage(StorageMode.CAS);
-			case DELETE -> delete();
-			case INCR -> arithmetic(true);
-			case DECR -> arithmetic(false);
-			case TOUCH -> touch();
-			case FLUSH_ALL -> flushAll();
-			case VERBOSITY -> verbosity();
+			case GET, BGET -> retrieval(line, false, false, out);
+			case GETS -> retrieval(line, true, false, out);
+			case GAT -> retrieval(line, false, true, out);
+			case GATS -> retrieval(line, true, true, out);
+			case SET -> storage(line, StorageMode.SET);
+			case ADD -> storage(line, StorageMode.ADD);
+			case REPLACE -> storage(line, StorageMode.REPLACE);
+			case APPEND -> storage(line, StorageMode.APPEND);
+			case PREPEND -> storage(line, StorageMode.PREPEND);
+			case CAS -> storage(line, StorageMode.CAS);
+			case DELETE -> delete(line);
+			case INCR -> arithmetic(line, true);
+			case DECR -> arithmetic(line, false);
+			case TOUCH -> touch(line);
+			case FLUSH_ALL -> flushAll(line);
+			case VERBOSITY -> verbosity(line);
 			case VERSION -> new VersionCommand();
 			case QUIT -> new QuitCommand();
-			case STATS -> stats();
+			case STATS -> stats(line);
 			case SHUTDOWN -> ErrorReply.of("ERROR: shutdown not enabled", false);
 		};
 	}
 
-	private @Nullable MemcachedCommand meta() {
-		return switch (this.line.byteAt(0, 1)) {
-			case 'g', 'd', 'a', 'n', 'e' -> MetaCommandParser.parse(this.line);
-			case 's' -> metaSet();
-			default -> unknown();
+	private @Nullable MemcachedCommand meta(CommandLine line) {
+		return switch (line.byteAt(0, 1)) {
+			case 'g', 'd', 'a', 'n', 'e' -> MetaCommandParser.parse(line);
+			case 's' -> metaSet(line);
+			default -> unknown(line);
 		};
 	}
 
-	private @Nullable MemcachedCommand metaSet() {
-		MetaCommandParser.SetLine parsed = MetaCommandParser.parseSet(this.line);
+	private @Nullable MemcachedCommand metaSet(CommandLine line) {
+		MetaCommandParser.SetLine parsed = MetaCommandParser.parseSet(line);
 		MetaCommand command = parsed.command();
 		if (command == null) {
 			return (parsed.dataLength() > 0) ? swallow(parsed.dataLength(), parsed.error()) : parsed.error();
@@ -261,16 +274,15 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return null;
 	}
 
-	private MemcachedCommand unknown() {
+	private MemcachedCommand unknown(CommandLine line) {
 		// memcached hangs up on what looks like an HTTP request
-		if (this.line.startsWith(this.line.count() - 1, "HTTP/")) {
+		if (line.startsWith(line.count() - 1, "HTTP/")) {
 			return ErrorReply.CLOSE;
 		}
-		return ErrorReply.of("ERROR", this.line.endsWithNoreply());
+		return ErrorReply.of("ERROR", line.endsWithNoreply());
 	}
 
-	private MemcachedCommand retrieval(boolean withCas, boolean touch, List<Object> out) {
-		CommandLine line = this.line;
+	private MemcachedCommand retrieval(CommandLine line, boolean withCas, boolean touch, List<Object> out) {
 		if (line.count() < (touch ? 3 : 2)) {
 			return ErrorReply.of(BAD_FORMAT, false);
 		}
@@ -304,8 +316,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new RetrievalCommand(keys, withCas, touch, exptime);
 	}
 
-	private MemcachedCommand storage(StorageMode mode) {
-		CommandLine line = this.line;
+	private MemcachedCommand storage(CommandLine line, StorageMode mode) {
 		int words = line.count();
 		// a refusal before the data size is known is always answered, and swallows nothing
 		if (words < 5) {
@@ -390,8 +401,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return true;
 	}
 
-	private MemcachedCommand delete() {
-		CommandLine line = this.line;
+	private MemcachedCommand delete(CommandLine line) {
 		boolean noreply = line.endsWithNoreply();
 		int words = line.count();
 		if (words < 2 || words > 4) {
@@ -410,8 +420,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new DeleteCommand(line.key(1), noreply);
 	}
 
-	private MemcachedCommand arithmetic(boolean increment) {
-		CommandLine line = this.line;
+	private MemcachedCommand arithmetic(CommandLine line, boolean increment) {
 		boolean noreply = line.endsWithNoreply();
 		if (line.count() < 3 || line.count() > 4) {
 			return ErrorReply.of(BAD_FORMAT, line.count() < 3 && noreply);
@@ -426,8 +435,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new ArithmeticCommand(increment, line.key(1), delta, noreply);
 	}
 
-	private MemcachedCommand touch() {
-		CommandLine line = this.line;
+	private MemcachedCommand touch(CommandLine line) {
 		boolean noreply = line.endsWithNoreply();
 		if (line.count() < 3 || line.count() > 4) {
 			return ErrorReply.of(BAD_FORMAT, line.count() < 3 && noreply);
@@ -442,8 +450,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new TouchCommand(line.key(1), exptime, noreply);
 	}
 
-	private MemcachedCommand flushAll() {
-		CommandLine line = this.line;
+	private MemcachedCommand flushAll(CommandLine line) {
 		boolean noreply = line.endsWithNoreply();
 		if (line.count() > 3) {
 			return ErrorReply.of(BAD_FORMAT, false);
@@ -458,8 +465,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new FlushAllCommand(Math.max(0, delay), noreply);
 	}
 
-	private MemcachedCommand stats() {
-		CommandLine line = this.line;
+	private MemcachedCommand stats(CommandLine line) {
 		if (line.count() < 2 || !line.is(1, "cachedump")) {
 			return new StatsCommand((line.count() > 1) ? line.string(1) : "", (line.count() > 2) ? line.string(2) : "");
 		}
@@ -479,8 +485,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		return new CacheDumpCommand((int) slabClass, limit);
 	}
 
-	private MemcachedCommand verbosity() {
-		CommandLine line = this.line;
+	private MemcachedCommand verbosity(CommandLine line) {
 		boolean noreply = line.endsWithNoreply();
 		if (line.count() < 2 || line.count() > 3) {
 			return ErrorReply.of(BAD_FORMAT, line.count() < 2 && noreply);
