@@ -13,7 +13,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -44,6 +46,20 @@ import reactor.util.context.Context;
  * A command that ends the connection ({@code quit}, a closing error, the server's stop, the
  * end of the client's input) takes a slot like any other: the connection closes once its
  * answer and every earlier one has been written, and nothing after it runs.
+ * <p>
+ * A client that shuts down its sending side gets every answer, as memcached does: the channel
+ * stays open when the input ends ({@link ChannelOption#ALLOW_HALF_CLOSURE}), the end of input
+ * travels behind the last decoded command (the decoder hands on everything it could decode
+ * first), and the queue closes the connection once every earlier answer is written. Without
+ * it, Netty would close the channel at the end of input and drop answers still queued. On
+ * Netty's epoll transport (4.2.15 to at least 4.2.20) answers that have to wait for the socket
+ * after the end of input can still be lost: Netty drops the socket from epoll once it waits
+ * for nothing, and fails to add it back (see
+ * {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswer}). Requests to read
+ * after the end of input (or the close) stop here: the epoll transport would fail (and
+ * reactor-netty log) on such a read. The queue does this itself rather than a handler of its
+ * own: every read request passes it, and with a thousand connections each handler passed is
+ * one more cache miss.
  * <p>
  * All state lives on the channel's event loop; answers completed elsewhere hop onto it.
  */
@@ -156,8 +172,17 @@ final class CommandQueue extends ChannelDuplexHandler {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.context = ctx;
+		ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
 		// reactor-netty reads only for a subscriber to its inbound; this queue is the reader
 		ctx.channel().config().setAutoRead(true);
+	}
+
+	@Override
+	public void read(ChannelHandlerContext ctx) {
+		Channel channel = ctx.channel();
+		if (channel.isActive() && !(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+			ctx.read();
+		}
 	}
 
 	@Override

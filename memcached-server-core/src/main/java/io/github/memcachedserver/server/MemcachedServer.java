@@ -585,8 +585,7 @@ public final class MemcachedServer {
 		holder[0].onDispose(() -> closed(connection));
 		holder[0].addHandlerLast(CommandQueue.NAME, new CommandQueue(connection, this.commandRunner,
 				this.maxInFlightCommands, this.statistics.bytesWritten));
-		// behind the queue, where no read or answer passes them: neither handles either
-		holder[0].addHandlerLast(HalfCloseHandler.NAME, new HalfCloseHandler());
+		// behind the queue, where no read or answer passes it: it handles neither
 		holder[0].addHandlerLast(OutboundBacklogGuard.NAME,
 				new OutboundBacklogGuard(this.maxOutboundBytes, this.outboundStallTimeout));
 		// the queue reads, answers and closes the connection itself: Reactor is not on the I/O path
