@@ -77,6 +77,8 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 	private final CommandLine line = new CommandLine();
 
+	private final ReadWindow window;
+
 	private State state = State.LINE;
 
 	private @Nullable PendingData pending;
@@ -95,6 +97,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		super(bytesRead);
 		this.limits = limits;
 		this.pendingValues = pendingValues;
+		this.window = new ReadWindow(limits.maxLineLength());
 	}
 
 	/** A value that will never complete gives its reservation back. */
@@ -111,7 +114,9 @@ public final class TextCommandDecoder extends CountingDecoder {
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		boolean progress = true;
 		while (progress && in.isReadable()) {
-			progress = switch (this.state) {
+			State reading = this.state;
+			int before = in.readerIndex();
+			progress = switch (reading) {
 				case LINE -> decodeLine(in, out);
 				case DATA -> readData(in, out);
 				case SWALLOW -> swallow(in, out);
@@ -120,6 +125,9 @@ public final class TextCommandDecoder extends CountingDecoder {
 					yield false;
 				}
 			};
+			if (reading != State.LINE) {
+				this.window.skip(in.readerIndex() - before);
+			}
 		}
 	}
 
@@ -130,6 +138,11 @@ public final class TextCommandDecoder extends CountingDecoder {
 			if (isRunawayLine(in)) {
 				close(out, in);
 			}
+			return false;
+		}
+		int length = eol + 1 - start;
+		if (!this.window.take(length) && this.window.closesOnLongLine(length, startsAsMultiGet(in))) {
+			close(out, in);
 			return false;
 		}
 		int end = eol;
@@ -158,13 +171,17 @@ public final class TextCommandDecoder extends CountingDecoder {
 		if (readable <= this.limits.maxLineLength()) {
 			return false;
 		}
+		return !startsAsMultiGet(in) || readable > this.limits.maxGetLineLength();
+	}
+
+	/** Whether the line starts (after at most 100 spaces) as a multi-key get. */
+	private static boolean startsAsMultiGet(ByteBuf in) {
 		int start = in.readerIndex();
 		int spaces = 0;
-		while (spaces < readable && in.getByte(start + spaces) == ' ') {
+		while (spaces < in.readableBytes() && in.getByte(start + spaces) == ' ') {
 			spaces++;
 		}
-		boolean multiGet = spaces <= 100 && (startsWith(in, start + spaces, "get ") || startsWith(in, start + spaces, "gets "));
-		return !multiGet || readable > this.limits.maxGetLineLength();
+		return spaces <= 100 && (startsWith(in, start + spaces, "get ") || startsWith(in, start + spaces, "gets "));
 	}
 
 	private static boolean startsWith(ByteBuf in, int index, String text) {
