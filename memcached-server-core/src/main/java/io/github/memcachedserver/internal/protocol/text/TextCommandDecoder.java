@@ -555,9 +555,13 @@ public final class TextCommandDecoder extends CountingDecoder {
 		 * storage command in its key's prefix statistics by then, as it counts the line.
 		 */
 		MemcachedCommand badDataChunk() {
-			return (this.complete.apply(NO_BYTES) instanceof StorageCommand storage)
-					? new RefusedStorageCommand(storage.mode(), storage.key(), this.noreply, Refusal.BAD_DATA_CHUNK, false)
-					: ErrorReply.of(Refusal.BAD_DATA_CHUNK.answer(), this.noreply);
+			MemcachedCommand command = this.complete.apply(NO_BYTES);
+			if (command instanceof StorageCommand storage) {
+				return new RefusedStorageCommand(storage.mode(), storage.key(), this.noreply, Refusal.BAD_DATA_CHUNK, false);
+			}
+			// an ms always answers its errors
+			return new RefusedStorageCommand(StorageMode.SET, ((MetaCommand) command).key(), false, Refusal.BAD_DATA_CHUNK,
+					true);
 		}
 
 		MemcachedCommand toCommand() {
