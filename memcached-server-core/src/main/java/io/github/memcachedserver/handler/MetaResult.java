@@ -64,7 +64,7 @@ public record MetaResult(Status status, byte @Nullable [] value, int clientFlags
 		HIT,
 		/**
 		 * {@code ma} with {@code N} created the counter: answered like {@link #HIT}, counted
-		 * as a miss, as memcached counts it.
+		 * neither as a hit nor as a miss, as memcached 1.6.18 counts it.
 		 */
 		CREATED,
 		/** A read missed ({@code EN}). */

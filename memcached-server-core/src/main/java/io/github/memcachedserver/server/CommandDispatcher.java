@@ -15,6 +15,7 @@ import io.github.memcachedserver.command.ErrorReply;
 import io.github.memcachedserver.command.FlushAllCommand;
 import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.command.MetaCommand;
+import io.github.memcachedserver.command.MetaFlags;
 import io.github.memcachedserver.command.RefusedStorageCommand;
 import io.github.memcachedserver.command.RefusedStorageCommand.Refusal;
 import io.github.memcachedserver.command.RetrievalCommand;
@@ -209,8 +210,8 @@ final class CommandDispatcher {
 		switch (refused.refusal()) {
 			case TOO_LARGE -> this.statistics.storeTooLarge.increment();
 			case OUT_OF_MEMORY -> this.statistics.storeNoMemory.increment();
-			case BAD_DATA_CHUNK -> {
-			}
+			// memcached counts a set once its data is read, ended well or not
+			case BAD_DATA_CHUNK -> this.statistics.cmdSet.increment();
 		}
 		// memcached drops the old item when a set finds no room, so stale data cannot persist;
 		// a bad data chunk leaves it
@@ -419,17 +420,29 @@ final class CommandDispatcher {
 		return Mono.justOrEmpty(MetaResponses.encode(allocator, command, result));
 	}
 
-	/** Counts a meta command in the classic counters its classic twin feeds. */
+	/**
+	 * Counts a meta command in the classic counters its classic twin feeds, where memcached
+	 * 1.6.18 counts it: an {@code mg} hit refused for its opaque not at all, and a miss as a
+	 * get even with {@code T}; an {@code ms} comparing a CAS unique in set or replace mode as a
+	 * {@code cas}; an {@code md I} that marks its item stale not as a delete; an {@code ma}
+	 * only when it changed a number or found none to create.
+	 */
 	private String countMeta(MetaCommand command, MetaResult result) {
 		ServerStatistics stats = this.statistics;
+		MetaFlags flags = command.flags();
 		boolean hit = result.status() == MetaResult.Status.HIT;
 		switch (command.code()) {
 			case 'g' -> {
-				countRead(command.flags().ttl() != null, hit);
+				if (!(hit && flags.opaqueTooLong())) {
+					countRead(hit && flags.ttl() != null, hit);
+				}
 				return hit ? "hit" : "miss";
 			}
 			case 's' -> {
 				stats.cmdSet.increment();
+				if (flags.compareCas() != null && (flags.mode() == 0 || flags.mode() == 'S' || flags.mode() == 'R')) {
+					stats.countCas(result.status());
+				}
 				return switch (result.status()) {
 					case HIT -> "stored";
 					case EXISTS -> "exists";
@@ -438,11 +451,15 @@ final class CommandDispatcher {
 				};
 			}
 			case 'd' -> {
-				stats.countDelete(hit);
+				if (!(hit && flags.invalidate())) {
+					stats.countDelete(hit);
+				}
 				return hit ? "deleted" : (result.status() == MetaResult.Status.EXISTS) ? "exists" : "not_found";
 			}
 			case 'a' -> {
-				stats.countArithmetic(command.flags().mode() != 'D' && command.flags().mode() != '-', hit);
+				if (hit || result.status() == MetaResult.Status.NOT_FOUND) {
+					stats.countArithmetic(flags.mode() != 'D' && flags.mode() != '-', hit);
+				}
 				return switch (result.status()) {
 					case HIT -> "hit";
 					case CREATED -> "stored";

@@ -2,6 +2,7 @@ package io.github.memcachedserver.server;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.memcachedserver.handler.MetaResult;
 import io.github.memcachedserver.handler.StoreResult;
 
 /**
@@ -143,6 +144,17 @@ public final class ServerStatistics {
 	void countCas(StoreResult result) {
 		switch (result.status()) {
 			case STORED -> this.casHits.increment();
+			case EXISTS -> this.casBadval.increment();
+			case NOT_FOUND -> this.casMisses.increment();
+			default -> {
+			}
+		}
+	}
+
+	/** Counts the outcome of an {@code ms} that compares a CAS unique as a {@code cas} does. */
+	void countCas(MetaResult.Status status) {
+		switch (status) {
+			case HIT -> this.casHits.increment();
 			case EXISTS -> this.casBadval.increment();
 			case NOT_FOUND -> this.casMisses.increment();
 			default -> {

@@ -410,10 +410,15 @@ public final class ConcurrentMapMemcachedStore implements MemcachedCommandHandle
 		if (item.stale() && !tokenSentBefore) {
 			won = true;
 		}
-		if (won) {
+		// memcached refuses an opaque too long while it answers: it then hands out no token, and
+		// a read that locked the item (T, N, R, h, l) leaves it unbumped
+		boolean refused = flags.opaqueTooLong();
+		if (won && !refused) {
 			item.markTokenSent();
 		}
-		if (!flags.noBump()) {
+		boolean locked = flags.ttl() != null || flags.vivifyTtl() != null || flags.recacheThreshold() != null
+				|| flags.has('h') || flags.has('l');
+		if (!flags.noBump() && !(refused && locked)) {
 			item.bump(now);
 		}
 		return new MetaResult(MetaResult.Status.HIT, null, item.flags(), item.cas(), expiry.ttlShown(now),

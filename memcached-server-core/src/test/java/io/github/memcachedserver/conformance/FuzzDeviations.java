@@ -141,7 +141,8 @@ final class FuzzDeviations {
 			.replaceAll((m) -> Matcher.quoteReplacement(references.find() ? references.group() : m.group()));
 	}
 
-	private static String withoutCas(String answer) {
+	/** The answer with the numbers of its {@code c<unique>} flags left out. */
+	static String withoutCas(String answer) {
 		return META_CAS.matcher(answer).replaceAll("c");
 	}
 

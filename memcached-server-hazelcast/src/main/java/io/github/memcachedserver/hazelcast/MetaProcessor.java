@@ -89,7 +89,8 @@ final class MetaProcessor extends ItemProcessor<MetaOutcome> {
 		if (item.has(CachedItem.STALE) && !tokenSentBefore) {
 			won = true;
 		}
-		if (won) {
+		// memcached refuses an opaque too long while it answers, and then hands out no token
+		if (won && !this.flags.opaqueTooLong()) {
 			item = item.withState(item.state() | CachedItem.TOKEN_SENT);
 		}
 		if (item != live) {

@@ -40,6 +40,7 @@ class HazelcastStoreDifferentialTests extends TextProtocolDifferentialTests {
 			Map.entry("stats-cas-hit", NO_STORE_STATS),
 			Map.entry("stats-total-items-incr-in-place-vs-growing", NO_STORE_STATS),
 			Map.entry("stats-cachedump-lists-an-item", NO_STORE_STATS),
+			Map.entry("stats-meta-commands-count-where-memcached-counts", NO_STORE_STATS),
 			Map.entry("bin-stat", NO_STORE_STATS),
 			Map.entry("bin-stat-after-traffic", NO_STORE_STATS),
 			Map.entry("bin-stat-incr-creates", NO_STORE_STATS),
@@ -53,6 +54,7 @@ class HazelcastStoreDifferentialTests extends TextProtocolDifferentialTests {
 			Map.entry("mg-l-last-access", NO_READ_STATE),
 			Map.entry("mg-u-does-not-mark-fetched", NO_READ_STATE),
 			Map.entry("finding-md-invalidate-keeps-fetched", NO_READ_STATE),
+			Map.entry("finding-mg-long-opaque-locked-read-does-not-bump", NO_READ_STATE),
 			Map.entry("lease-ms-I-newer-cas", FLAKE_CAS));
 
 	private static final AtomicInteger maps = new AtomicInteger();

@@ -188,12 +188,6 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 
 	private boolean startValue(int command, List<Object> out) {
 		long length = this.bodyLength - this.keyLength - this.extrasLength;
-		if (this.bodyLength > Integer.MAX_VALUE) {
-			// memcached's value length is a signed int: such a body makes it hang up unanswered
-			this.state = State.CLOSED;
-			out.add(ErrorReply.CLOSE);
-			return false;
-		}
 		int flags = (this.extrasLength >= 4) ? readInt(this.extras, 0) : 0;
 		// a refused storage request is still counted for its key's prefix, and a refused set drops
 		// the key's old item, as in memcached; a SASL exchange stores nothing
@@ -232,10 +226,12 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 
 	/**
 	 * Discards a refused request's remaining body, then answers it: memcached, too, answers
-	 * only once the bytes it throws away have arrived.
+	 * only once the bytes it throws away have arrived. memcached holds the length in a signed
+	 * int: 2 GiB or more is negative there, so it answers at once and reads the next request
+	 * from the bytes after the key.
 	 */
 	private boolean swallow(long bytes, BinaryRejection answer, List<Object> out) {
-		if (bytes == 0) {
+		if ((int) bytes <= 0) {
 			out.add(answer);
 			return true;
 		}

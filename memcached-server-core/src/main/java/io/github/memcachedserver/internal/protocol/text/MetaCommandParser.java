@@ -1,7 +1,6 @@
 package io.github.memcachedserver.internal.protocol.text;
 
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 import io.github.memcachedserver.command.ErrorReply;
@@ -25,6 +24,8 @@ final class MetaCommandParser {
 	private static final String BAD_FORMAT = "CLIENT_ERROR bad command line format";
 
 	private static final String BAD_TOKEN = "CLIENT_ERROR bad token in command line format";
+
+	private static final String KEY_NOT_DECODED = "CLIENT_ERROR error decoding key";
 
 	/** memcached's answer to an opaque token over 32 bytes. */
 	static final String OPAQUE_TOO_LONG = "CLIENT_ERROR opaque token too long";
@@ -74,14 +75,10 @@ final class MetaCommandParser {
 		if (code == 'd' && parsed.opaqueTooLong()) {
 			return error(OPAQUE_TOO_LONG);
 		}
-		Key key = flags.key(line);
-		if (key == null) {
-			return error((code == 'g') ? "CLIENT_ERROR error decoding key" : "CLIENT_ERROR invalid or duplicate flag");
-		}
 		if (code == 'a' && flags.mode != 0 && "I+D-".indexOf(flags.mode) < 0) {
 			return error("CLIENT_ERROR invalid mode for ma M token");
 		}
-		return new MetaCommand(code, key, parsed, null);
+		return new MetaCommand(code, flags.key(line), parsed, null);
 	}
 
 	/**
@@ -113,14 +110,10 @@ final class MetaCommandParser {
 		if (problem == null && parsed.opaqueTooLong()) {
 			problem = OPAQUE_TOO_LONG;
 		}
-		Key key = (problem == null) ? flags.key(line) : null;
-		if (problem == null && key == null) {
-			problem = "CLIENT_ERROR error decoding key";
-		}
 		if (problem != null) {
 			return new SetLine(null, error(problem), length + 2);
 		}
-		return new SetLine(new MetaCommand('s', key, parsed, null), null, length);
+		return new SetLine(new MetaCommand('s', flags.key(line), parsed, null), null, length);
 	}
 
 	private static MemcachedCommand debug(CommandLine line) {
@@ -128,12 +121,10 @@ final class MetaCommandParser {
 			return error(BAD_FORMAT);
 		}
 		Flags flags = new Flags(0);
-		flags.base64Key = line.count() >= 3 && line.is(2, "b");
-		Key key = flags.key(line);
-		if (key == null) {
+		if (line.count() >= 3 && line.is(2, "b") && !flags.decodeKey(line)) {
 			return error(BAD_FORMAT);
 		}
-		return new MetaCommand('e', key, flags.toFlags(), null);
+		return new MetaCommand('e', flags.key(line), flags.toFlags(), null);
 	}
 
 	private static ErrorReply error(String line) {
@@ -154,6 +145,9 @@ final class MetaCommandParser {
 		}
 
 		boolean base64Key;
+
+		/** The key {@code b} decoded, once decoded. */
+		private byte @Nullable [] decodedKey;
 
 		boolean quiet;
 
@@ -186,7 +180,8 @@ final class MetaCommandParser {
 		/**
 		 * Parses the flags from a token on, as memcached's {@code _meta_flag_preparse}: a
 		 * duplicate or unknown flag stops at once, other problems are remembered (the last
-		 * one wins) while parsing goes on.
+		 * one wins, a bad {@code F} only where none came before) while parsing goes on;
+		 * {@code b} decodes the key where it stands among them.
 		 * @return the error line, or {@code null} when every flag is valid
 		 */
 		@Nullable String parse(CommandLine line, int first) {
@@ -211,7 +206,11 @@ final class MetaCommandParser {
 				}
 				this.tokens[this.tokenCount++] = line.bytes(token);
 				switch (flag) {
-					case 'b' -> this.base64Key = true;
+					case 'b' -> {
+						if (!decodeKey(line)) {
+							problem = KEY_NOT_DECODED;
+						}
+					}
 					case 'N' -> this.vivifyTtl = signed(line, token);
 					case 'T' -> this.ttl = signed(line, token);
 					case 'R' -> this.recacheThreshold = signed(line, token);
@@ -224,7 +223,8 @@ final class MetaCommandParser {
 					}
 					case 'F' -> {
 						this.clientFlags = line.unsigned32(token, 1);
-						if (line.lastParseFailed()) {
+						if (line.lastParseFailed() && problem == null) {
+							// memcached marks the error without a message of its own
 							problem = BAD_FORMAT;
 						}
 					}
@@ -263,22 +263,17 @@ final class MetaCommandParser {
 			return problem;
 		}
 
-		@Nullable Key key(CommandLine line) {
-			byte[] raw = line.bytes(1);
-			if (!this.base64Key) {
-				return Key.wrap(raw);
-			}
-			// memcached's decoder takes only whole groups of four characters
-			if (raw.length % 4 != 0) {
-				return null;
-			}
-			try {
-				byte[] decoded = Base64.getDecoder().decode(raw);
-				return (decoded.length > 0) ? Key.wrap(decoded) : null;
-			}
-			catch (IllegalArgumentException ex) {
-				return null;
-			}
+		/** Takes the key as base64; returns whether memcached can decode it. */
+		boolean decodeKey(CommandLine line) {
+			this.base64Key = true;
+			this.decodedKey = Base64Key.decode(line.bytes(1));
+			return this.decodedKey != null;
+		}
+
+		/** The key of a line whose flags parsed without a problem. */
+		Key key(CommandLine line) {
+			byte[] decoded = this.decodedKey;
+			return Key.wrap((decoded != null) ? decoded : line.bytes(1));
 		}
 
 		MetaFlags toFlags() {

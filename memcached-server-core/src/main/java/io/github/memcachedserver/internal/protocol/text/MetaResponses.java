@@ -309,15 +309,17 @@ public final class MetaResponses {
 		}
 		ByteBufUtil.writeAscii(out, "ME ");
 		out.writeBytes(keyBytes(command, result.binaryKey()));
-		// one pseudo slab class, as in "stats items": this store does not partition memory
+		// memcached 1.6.18 writes the seconds left negated (fixed in 1.6.24)
 		ByteBufUtil.writeAscii(out, " exp=");
-		AsciiDecimal.write(out, result.ttl());
+		AsciiDecimal.write(out, (result.ttl() == -1) ? -1 : -result.ttl());
 		ByteBufUtil.writeAscii(out, " la=");
 		AsciiDecimal.write(out, result.secondsSinceAccess());
 		ByteBufUtil.writeAscii(out, " cas=");
 		AsciiDecimal.writeUnsigned(out, result.cas());
 		ByteBufUtil.writeAscii(out, result.fetchedBefore() ? " fetch=yes" : " fetch=no");
-		ByteBufUtil.writeAscii(out, " cls=1 size=");
+		ByteBufUtil.writeAscii(out, " cls=");
+		AsciiDecimal.write(out, SlabClass.of(result.size()));
+		ByteBufUtil.writeAscii(out, " size=");
 		AsciiDecimal.write(out, result.size());
 		out.writeBytes(CRLF);
 	}

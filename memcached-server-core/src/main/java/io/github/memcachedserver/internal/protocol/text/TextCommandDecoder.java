@@ -90,6 +90,8 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 	};
 
+	private final ReadWindow window;
+
 	private State state = State.LINE;
 
 	private @Nullable PendingData pending;
@@ -108,6 +110,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 		super(bytesRead);
 		this.limits = limits;
 		this.pendingValues = pendingValues;
+		this.window = new ReadWindow(limits.maxLineLength());
 	}
 
 	/** A value that will never complete gives its reservation back. */
@@ -124,7 +127,9 @@ public final class TextCommandDecoder extends CountingDecoder {
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		boolean progress = true;
 		while (progress && in.isReadable()) {
-			progress = switch (this.state) {
+			State reading = this.state;
+			int before = in.readerIndex();
+			progress = switch (reading) {
 				case LINE -> decodeLine(in, out);
 				case DATA -> readData(in, out);
 				case SWALLOW -> swallow(in, out);
@@ -133,6 +138,9 @@ public final class TextCommandDecoder extends CountingDecoder {
 					yield false;
 				}
 			};
+			if (reading != State.LINE) {
+				this.window.skip(in.readerIndex() - before);
+			}
 		}
 	}
 
@@ -143,6 +151,11 @@ public final class TextCommandDecoder extends CountingDecoder {
 			if (isRunawayLine(in)) {
 				close(out, in);
 			}
+			return false;
+		}
+		int length = eol + 1 - start;
+		if (!this.window.take(length) && this.window.closesOnLongLine(length, startsAsMultiGet(in))) {
+			close(out, in);
 			return false;
 		}
 		int end = eol;
@@ -172,13 +185,17 @@ public final class TextCommandDecoder extends CountingDecoder {
 		if (readable <= this.limits.maxLineLength()) {
 			return false;
 		}
+		return !startsAsMultiGet(in) || readable > this.limits.maxGetLineLength();
+	}
+
+	/** Whether the line starts (after at most 100 spaces) as a multi-key get. */
+	private static boolean startsAsMultiGet(ByteBuf in) {
 		int start = in.readerIndex();
 		int spaces = 0;
-		while (spaces < readable && in.getByte(start + spaces) == ' ') {
+		while (spaces < in.readableBytes() && in.getByte(start + spaces) == ' ') {
 			spaces++;
 		}
-		boolean multiGet = spaces <= 100 && (startsWith(in, start + spaces, "get ") || startsWith(in, start + spaces, "gets "));
-		return !multiGet || readable > this.limits.maxGetLineLength();
+		return spaces <= 100 && (startsWith(in, start + spaces, "get ") || startsWith(in, start + spaces, "gets "));
 	}
 
 	private static boolean startsWith(ByteBuf in, int index, String text) {
@@ -543,9 +560,13 @@ public final class TextCommandDecoder extends CountingDecoder {
 		 * storage command in its key's prefix statistics by then, as it counts the line.
 		 */
 		MemcachedCommand badDataChunk() {
-			return (this.complete.apply(NO_BYTES) instanceof StorageCommand storage)
-					? new RefusedStorageCommand(storage.mode(), storage.key(), this.noreply, Refusal.BAD_DATA_CHUNK, false)
-					: ErrorReply.of(Refusal.BAD_DATA_CHUNK.answer(), this.noreply);
+			MemcachedCommand command = this.complete.apply(NO_BYTES);
+			if (command instanceof StorageCommand storage) {
+				return new RefusedStorageCommand(storage.mode(), storage.key(), this.noreply, Refusal.BAD_DATA_CHUNK, false);
+			}
+			// an ms always answers its errors
+			return new RefusedStorageCommand(StorageMode.SET, ((MetaCommand) command).key(), false, Refusal.BAD_DATA_CHUNK,
+					true);
 		}
 
 		MemcachedCommand toCommand() {

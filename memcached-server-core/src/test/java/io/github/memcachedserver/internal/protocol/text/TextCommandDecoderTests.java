@@ -83,9 +83,10 @@ class TextCommandDecoderTests {
 	}
 
 	@Test
-	void answersAMetaSetsBadDataChunkWithAnErrorLine() {
+	void answersAMetaSetsBadDataChunkEvenInQuietMode() {
 		List<MemcachedCommand> commands = decode(List.of("ms k 3 q\r\nabcde\r\n"));
-		assertThat(commands.get(0)).isEqualTo(ErrorReply.of("CLIENT_ERROR bad data chunk", false));
+		assertThat(commands.get(0))
+			.isEqualTo(new RefusedStorageCommand(StorageMode.SET, Key.of("k"), false, Refusal.BAD_DATA_CHUNK, true));
 	}
 
 	@Test
