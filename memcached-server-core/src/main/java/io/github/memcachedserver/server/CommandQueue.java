@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.github.memcachedserver.command.MemcachedCommand;
+import io.github.memcachedserver.internal.protocol.HeldAnswers;
+import io.github.memcachedserver.internal.protocol.ProtocolDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -37,7 +39,10 @@ import reactor.util.context.Context;
  * <p>
  * Answers of one read of the socket leave together, flushed once at the end of the read (small
  * ones gathered into one buffer: {@link #gather}); an answer that arrives later is written and
- * flushed when it reaches the head.
+ * flushed when it reaches the head. Answers that memcached would still hold back wait too
+ * ({@link HeldAnswers}, as the decoder counts them): while a read is under way, those since
+ * memcached's last write; once it has ended inside a data block, those before the block, until
+ * the block is complete. If the input ends first, they are dropped, as memcached drops them.
  * A command's answer is pulled from its publisher one part at a time and only while the
  * channel takes writes, so a multi-get's values are encoded as the client reads them. While
  * the channel is over its outbound cap no command starts; with {@code maxInFlight} commands
@@ -117,6 +122,12 @@ final class CommandQueue extends ChannelDuplexHandler {
 	/** How many commands are queued, started or not. */
 	private int queued;
 
+	/** How many commands the decoder has handed on: the number of the newest. */
+	private long decoded;
+
+	/** The decoder, which says how many of the newest commands' answers memcached would hold back. */
+	private @Nullable HeldAnswers decoder;
+
 	private @Nullable ChannelHandlerContext context;
 
 	/** Started commands whose answers are not complete yet. */
@@ -189,6 +200,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 	public void channelRead(ChannelHandlerContext ctx, Object message) {
 		if (message instanceof MemcachedCommand command) {
 			this.reading = true;
+			if (this.decoded == 0 && ctx.pipeline().get(ProtocolDetector.DECODER_NAME) instanceof HeldAnswers held) {
+				this.decoder = held;
+			}
 			enqueue(command, this.runner.endsConnection(command));
 		}
 		else if (message == END_OF_COMMANDS) {
@@ -216,6 +230,10 @@ final class CommandQueue extends ChannelDuplexHandler {
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) {
 		this.reading = false;
+		if (!this.processing) {
+			// answers held while the read was under way may go now
+			advance();
+		}
 		this.runner.startedTogether(this.connection);
 		flush();
 	}
@@ -255,7 +273,32 @@ final class CommandQueue extends ChannelDuplexHandler {
 	}
 
 	private void endOfCommands() {
+		if (!this.ending && !this.closed) {
+			dropHeldAnswers();
+		}
 		enqueue(null, true);
+	}
+
+	/** The input ended where memcached holds answers back: it closes without writing them. */
+	private void dropHeldAnswers() {
+		long firstHeld = firstHeld();
+		for (Slot slot = this.oldest; slot != null; slot = slot.next) {
+			slot.silenced = slot.number >= firstHeld;
+		}
+	}
+
+	/**
+	 * How many of the newest commands' answers are held back: none once the connection is
+	 * ending, when everything before its end is written (or was dropped at the end of input).
+	 */
+	private int held() {
+		HeldAnswers decoder = this.decoder;
+		return (decoder == null || this.ending) ? 0 : decoder.heldAnswers();
+	}
+
+	/** The number of the first command whose answer is held back (past the newest if none). */
+	private long firstHeld() {
+		return this.decoded + 1 - held();
 	}
 
 	private void enqueue(@Nullable MemcachedCommand command, boolean endsConnection) {
@@ -265,7 +308,10 @@ final class CommandQueue extends ChannelDuplexHandler {
 			return;
 		}
 		this.ending = endsConnection;
-		append(new Slot(command, command != null && CommandKinds.isRead(command), endsConnection));
+		if (command != null) {
+			this.decoded++;
+		}
+		append(new Slot(command, this.decoded, command != null && CommandKinds.isRead(command), endsConnection));
 		process();
 	}
 
@@ -293,12 +339,24 @@ final class CommandQueue extends ChannelDuplexHandler {
 		this.queued--;
 	}
 
-	/** Starts what may start and writes what has completed at the head, until neither moves. */
+	/**
+	 * Starts what may start and writes what has completed at the head, until neither moves;
+	 * outside a read, flushes soon.
+	 */
 	private void process() {
 		if (this.processing) {
 			// an answer that came at once, inside the loop below: the loop takes it
 			return;
 		}
+		advance();
+		if (!this.reading) {
+			this.runner.startedTogether(this.connection);
+			flushSoon();
+		}
+	}
+
+	/** Starts what may start and writes what has completed at the head, until neither moves. */
+	private void advance() {
 		this.processing = true;
 		try {
 			while (!this.closed && (writeHead() | startNext())) {
@@ -309,10 +367,6 @@ final class CommandQueue extends ChannelDuplexHandler {
 			this.processing = false;
 		}
 		pauseReadingWhenFull();
-		if (!this.reading) {
-			this.runner.startedTogether(this.connection);
-			flushSoon();
-		}
 	}
 
 	/** Starts the next waiting command, if the ordering rules and the outbound cap allow it. */
@@ -347,14 +401,23 @@ final class CommandQueue extends ChannelDuplexHandler {
 		return true;
 	}
 
-	/** Writes the answers at the head of the queue as far as they are complete. */
+	/**
+	 * Writes the answers at the head of the queue as far as they are complete and not held
+	 * back.
+	 */
 	private boolean writeHead() {
 		boolean moved = false;
+		long firstHeld = firstHeld();
 		Slot head;
-		while ((head = this.oldest) != null && head != this.nextToStart) {
+		while ((head = this.oldest) != null && head != this.nextToStart && head.number < firstHeld) {
 			ByteBuf part;
 			while ((part = head.pollPart()) != null) {
-				write(part);
+				if (head.silenced) {
+					part.release();
+				}
+				else {
+					write(part);
+				}
 				moved = true;
 			}
 			if (!head.done) {
@@ -497,8 +560,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 	}
 
 	private void pauseReadingWhenFull() {
-		// once the connection is ending, nothing more is read
-		boolean full = this.ending || this.queued >= this.maxInFlight;
+		// once the connection is ending, nothing more is read; held answers do not count: memcached
+		// holds at most a round of them, and only reading more lets them go
+		boolean full = this.ending || this.queued - held() >= this.maxInFlight;
 		if (this.closed) {
 			return;
 		}
@@ -547,7 +611,13 @@ final class CommandQueue extends ChannelDuplexHandler {
 		/** The command, or {@code null} for the end of commands. */
 		final @Nullable MemcachedCommand command;
 
+		/** How many commands the decoder had handed on with this one. */
+		final long number;
+
 		final boolean read;
+
+		/** Whether its answer is dropped unwritten: the input ended while it was held back. */
+		boolean silenced;
 
 		boolean closesConnection;
 
@@ -571,8 +641,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 		@Nullable Subscription subscription;
 
-		Slot(@Nullable MemcachedCommand command, boolean read, boolean closesConnection) {
+		Slot(@Nullable MemcachedCommand command, long number, boolean read, boolean closesConnection) {
 			this.command = command;
+			this.number = number;
 			this.read = read;
 			this.closesConnection = closesConnection;
 		}

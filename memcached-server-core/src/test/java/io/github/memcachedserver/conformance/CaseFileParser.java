@@ -55,6 +55,7 @@ final class CaseFileParser {
 					case "+" -> current.append(Escapes.decode(bytesText));
 					case "pause" -> current.pause(Integer.parseInt(rest.strip()));
 					case "split" -> current.split(Integer.parseInt(rest.strip()));
+					case "end-input" -> current.endInput = true;
 					case "deviation" -> current.deviation = rest.strip();
 					case "expect" -> current.expected.writeBytes(Escapes.decode(bytesText));
 					case "expect-closed" -> current.expectedClosed = parseYesNo(rest.strip());
@@ -121,6 +122,8 @@ final class CaseFileParser {
 
 		Login login;
 
+		boolean endInput;
+
 		Builder(String file, int line, String name) {
 			if (name.isEmpty() || name.contains(" ")) {
 				throw new IllegalArgumentException("case names are one word: '" + name + "'");
@@ -169,7 +172,7 @@ final class CaseFileParser {
 			List<Integer> finalPauses = this.pauses;
 			if (this.split > 0) {
 				byte[] all = new DifferentialCase(this.file, this.line, this.name, this.writes, this.pauses, null,
-						null, null, false, Set.of(), null)
+						null, null, false, Set.of(), null, false)
 					.request();
 				finalWrites = new ArrayList<>();
 				finalPauses = new ArrayList<>();
@@ -184,7 +187,7 @@ final class CaseFileParser {
 			return new DifferentialCase(this.file, this.line, this.name, List.copyOf(finalWrites),
 					List.copyOf(finalPauses), this.deviation,
 					(this.deviation != null) ? this.expected.toByteArray() : null, this.expectedClosed,
-					this.compareStats, Set.copyOf(this.ignoredStats), this.login);
+					this.compareStats, Set.copyOf(this.ignoredStats), this.login, this.endInput);
 		}
 
 	}

@@ -21,10 +21,11 @@ import java.util.Set;
  * {@code curr_items} after {@code flush_all}, which memcached's background LRU maintainer may
  * or may not have reclaimed yet)
  * @param login the one user both servers require to log in, or {@code null}
+ * @param endInput whether the client shuts down its sending side after the last write
  */
 record DifferentialCase(String file, int line, String name, List<byte[]> writes, List<Integer> pausesMillis,
 		String deviation, byte[] expected, Boolean expectedClosed, boolean compareStats,
-		Set<String> ignoredStats, Login login) {
+		Set<String> ignoredStats, Login login, boolean endInput) {
 
 	boolean isDeviation() {
 		return this.deviation != null;

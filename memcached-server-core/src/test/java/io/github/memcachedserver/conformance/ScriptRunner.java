@@ -90,6 +90,9 @@ final class ScriptRunner {
 					reader.closed = true;
 				}
 			}
+			if (c.endInput() && !reader.closed) {
+				socket.shutdownOutput();
+			}
 			if (until instanceof Quiet quiet) {
 				reader.readUntilQuiet(quiet.millis(), 30_000);
 			}

@@ -17,10 +17,13 @@ import io.github.memcachedserver.command.QuitCommand;
 import io.github.memcachedserver.command.RetrievalCommand;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.handler.Session;
+import io.github.memcachedserver.internal.protocol.HeldAnswers;
+import io.github.memcachedserver.internal.protocol.ProtocolDetector;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -243,6 +246,44 @@ class CommandQueueTests {
 		assertThat(late.refCnt()).isZero();
 	}
 
+	@Test
+	void answersTheDecoderHoldsBackWaitUntilItLetsThemGo() {
+		HoldingDecoder decoder = holdingDecoder(2);
+		read(delete("a"), delete("b"), delete("c"));
+		assertThat(written()).containsExactly("delete a\r\n");
+		decoder.held = 0;
+		read(delete("d"));
+		assertThat(written()).containsExactly("delete b\r\ndelete c\r\ndelete d\r\n");
+	}
+
+	@Test
+	void answersHeldBackWhenTheInputEndsAreDroppedAndTheConnectionCloses() {
+		holdingDecoder(2);
+		read(delete("a"), get("slow:b"), delete("c"));
+		this.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+		ByteBuf late = text("late\r\n");
+		this.slowAnswers.get("get slow:b").tryEmitValue(late);
+		assertThat(written()).containsExactly("delete a\r\n");
+		assertThat(late.refCnt()).isZero();
+		assertThat(this.channel.isOpen()).isFalse();
+	}
+
+	@Test
+	void heldAnswersDoNotStopTheReadingThatLetsThemGo() {
+		holdingDecoder(5);
+		read(delete("a"), delete("b"), delete("c"), delete("d"), delete("e"));
+		assertThat(written()).isEmpty();
+		assertThat(this.channel.config().isAutoRead()).isTrue();
+	}
+
+	/** Puts a decoder that holds back the given number of the newest answers in front of the queue. */
+	private HoldingDecoder holdingDecoder(int held) {
+		HoldingDecoder decoder = new HoldingDecoder();
+		decoder.held = held;
+		this.channel.pipeline().addFirst(ProtocolDetector.DECODER_NAME, decoder);
+		return decoder;
+	}
+
 	/** Replaces the channel with one whose commands the given runner answers. */
 	private void runWith(Function<MemcachedCommand, Publisher<ByteBuf>> runner) {
 		this.channel.finishAndReleaseAll();
@@ -322,6 +363,17 @@ class CommandQueueTests {
 	private static ByteBuf text(String text) {
 		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
 		return Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+	}
+
+	private static final class HoldingDecoder extends ChannelInboundHandlerAdapter implements HeldAnswers {
+
+		int held;
+
+		@Override
+		public int heldAnswers() {
+			return this.held;
+		}
+
 	}
 
 	/** The writes that reached the socket so far, each as text, taken out of the channel. */

@@ -7,7 +7,8 @@ package io.github.memcachedserver.internal.protocol.text;
  * line without its end (unless the line starts as a multi-key get, for which it grows the
  * buffer); a shorter rest moves to the front and the buffer fills up again. A data block or
  * refused bytes that run past the buffer are read on their own, so the next line starts a new
- * buffer.
+ * buffer. So does the next line after the client paused: memcached read all there was, and
+ * what is left of a line moves to the front of a buffer filled anew.
  */
 final class ReadWindow {
 
@@ -24,6 +25,18 @@ final class ReadWindow {
 	 */
 	ReadWindow(int maxPartialLine) {
 		this.maxPartialLine = maxPartialLine;
+	}
+
+	/**
+	 * @return whether the next line starts a new buffer: memcached's ran empty
+	 */
+	boolean isEmpty() {
+		return this.remaining == 0;
+	}
+
+	/** The client paused (or a data block ran past the buffer): the next line starts a new buffer. */
+	void startOver() {
+		this.remaining = 0;
 	}
 
 	/**

@@ -25,6 +25,7 @@ import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
 import io.github.memcachedserver.internal.protocol.CountingDecoder;
+import io.github.memcachedserver.internal.protocol.HeldAnswers;
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
@@ -48,10 +49,14 @@ import org.jspecify.annotations.Nullable;
  * (1.6.18: {@code ERROR}; a storage line then swallows its data block), a storage line
  * refused for its key, flags, exptime or CAS swallows its data block, and a trailing
  * {@code noreply} silences the other errors too (the last two as in 1.6.45).
+ * <p>
+ * It follows where memcached writes its queued answers ({@link WriteBackPoints}), so that the
+ * answers memcached would still hold while it waits for the rest of a data block are held here
+ * too ({@link HeldAnswers}).
  *
  * @since 0.1.0
  */
-public final class TextCommandDecoder extends CountingDecoder {
+public final class TextCommandDecoder extends CountingDecoder implements HeldAnswers {
 
 	static final int KEY_MAX_LENGTH = 250;
 
@@ -92,6 +97,15 @@ public final class TextCommandDecoder extends CountingDecoder {
 
 	private final ReadWindow window;
 
+	private final WriteBackPoints writeBack = new WriteBackPoints();
+
+	/**
+	 * Whether a read ended inside the data block (or the bytes to discard) now arriving:
+	 * memcached reads the rest straight from the socket, writes once it has carried out the
+	 * command, and starts a new buffer.
+	 */
+	private boolean waitedForData;
+
 	private State state = State.LINE;
 
 	private @Nullable PendingData pending;
@@ -126,6 +140,7 @@ public final class TextCommandDecoder extends CountingDecoder {
 	@Override
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		boolean progress = true;
+		int lineStart = out.size();
 		while (progress && in.isReadable()) {
 			State reading = this.state;
 			int before = in.readerIndex();
@@ -141,7 +156,50 @@ public final class TextCommandDecoder extends CountingDecoder {
 			if (reading != State.LINE) {
 				this.window.skip(in.readerIndex() - before);
 			}
+			if (out.size() > lineStart && this.state == State.LINE) {
+				lineDone(out, lineStart);
+				lineStart = out.size();
+			}
 		}
+	}
+
+	/** A line (with its data block, if any) has been decoded to the commands from lineStart on. */
+	private void lineDone(List<Object> out, int lineStart) {
+		this.writeBack.lineDone(out.size() - lineStart, writesBack(out.get(out.size() - 1)));
+		if (this.waitedForData) {
+			this.waitedForData = false;
+			this.writeBack.bufferEmptied();
+			this.window.startOver();
+		}
+	}
+
+	/** Whether memcached writes its queued answers once it has answered this command. */
+	private static boolean writesBack(Object command) {
+		return (command instanceof RetrievalCommand retrieval && !retrieval.noreply())
+				|| (command instanceof MetaCommand meta && meta.code() == 'n');
+	}
+
+	/**
+	 * The end of a socket read, where memcached's read would have found nothing more: inside
+	 * a data block it goes on waiting, its answers held; anywhere else it writes them and
+	 * reads anew.
+	 */
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		if (this.state == State.DATA || this.state == State.SWALLOW) {
+			this.waitedForData = true;
+		}
+		else {
+			this.writeBack.bufferEmptied();
+			this.window.startOver();
+		}
+		super.channelReadComplete(ctx);
+	}
+
+	@Override
+	public int heldAnswers() {
+		// a connection that closes answers everything before its end
+		return (this.state == State.CLOSED) ? 0 : this.writeBack.unwritten();
 	}
 
 	private boolean decodeLine(ByteBuf in, List<Object> out) {
@@ -154,9 +212,16 @@ public final class TextCommandDecoder extends CountingDecoder {
 			return false;
 		}
 		int length = eol + 1 - start;
-		if (!this.window.take(length) && this.window.closesOnLongLine(length, startsAsMultiGet(in))) {
-			close(out, in);
-			return false;
+		if (this.window.isEmpty()) {
+			this.writeBack.bufferEmptied();
+		}
+		if (!this.window.take(length)) {
+			if (this.window.closesOnLongLine(length, startsAsMultiGet(in))) {
+				close(out, in);
+				return false;
+			}
+			// memcached had only the start of this line: it wrote, then read the rest
+			this.writeBack.bufferEmptied();
 		}
 		int end = eol;
 		// memcached drops a '\r' before the '\n' only when the line has more than one byte
