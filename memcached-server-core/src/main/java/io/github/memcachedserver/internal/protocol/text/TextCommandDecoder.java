@@ -50,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  * refused for its key, flags, exptime or CAS swallows its data block, and a trailing
  * {@code noreply} silences the other errors too (the last two as in 1.6.45).
  * <p>
- * It follows where memcached writes its queued answers ({@link WriteBackPoints}), so that the
+ * It follows where memcached writes its queued answers ({@link MemcachedReadBuffer}), so that the
  * answers memcached would still hold while it waits for the rest of a data block are held here
  * too ({@link HeldAnswers}).
  *
@@ -95,9 +95,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 
 	};
 
-	private final ReadWindow window;
-
-	private final WriteBackPoints writeBack = new WriteBackPoints();
+	private final MemcachedReadBuffer readBuffer;
 
 	/**
 	 * Whether a read ended inside the data block (or the bytes to discard) now arriving:
@@ -124,7 +122,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 		super(bytesRead);
 		this.limits = limits;
 		this.pendingValues = pendingValues;
-		this.window = new ReadWindow(limits.maxLineLength());
+		this.readBuffer = new MemcachedReadBuffer(limits.maxLineLength());
 	}
 
 	/** A value that will never complete gives its reservation back. */
@@ -154,7 +152,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 				}
 			};
 			if (reading != State.LINE) {
-				this.window.skip(in.readerIndex() - before);
+				this.readBuffer.skip(in.readerIndex() - before);
 			}
 			if (out.size() > lineStart && this.state == State.LINE) {
 				lineDone(out, lineStart);
@@ -165,11 +163,10 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 
 	/** A line (with its data block, if any) has been decoded to the commands from lineStart on. */
 	private void lineDone(List<Object> out, int lineStart) {
-		this.writeBack.lineDone(out.size() - lineStart, writesBack(out.get(out.size() - 1)));
+		this.readBuffer.lineDone(out.size() - lineStart, writesBack(out.get(out.size() - 1)));
 		if (this.waitedForData) {
 			this.waitedForData = false;
-			this.writeBack.bufferEmptied();
-			this.window.startOver();
+			this.readBuffer.startOver();
 		}
 	}
 
@@ -190,8 +187,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 			this.waitedForData = true;
 		}
 		else {
-			this.writeBack.bufferEmptied();
-			this.window.startOver();
+			this.readBuffer.startOver();
 		}
 		super.channelReadComplete(ctx);
 	}
@@ -199,7 +195,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 	@Override
 	public int heldAnswers() {
 		// a connection that closes answers everything before its end
-		return (this.state == State.CLOSED) ? 0 : this.writeBack.unwritten();
+		return (this.state == State.CLOSED) ? 0 : this.readBuffer.unwritten();
 	}
 
 	private boolean decodeLine(ByteBuf in, List<Object> out) {
@@ -212,16 +208,9 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 			return false;
 		}
 		int length = eol + 1 - start;
-		if (this.window.isEmpty()) {
-			this.writeBack.bufferEmptied();
-		}
-		if (!this.window.take(length)) {
-			if (this.window.closesOnLongLine(length, startsAsMultiGet(in))) {
-				close(out, in);
-				return false;
-			}
-			// memcached had only the start of this line: it wrote, then read the rest
-			this.writeBack.bufferEmptied();
+		if (!this.readBuffer.take(length) && this.readBuffer.closesOnLongLine(length, startsAsMultiGet(in))) {
+			close(out, in);
+			return false;
 		}
 		int end = eol;
 		// memcached drops a '\r' before the '\n' only when the line has more than one byte
