@@ -113,6 +113,11 @@ final class MemcachedReadBuffer {
 		emptied();
 	}
 
+	/** The answers queued so far leave now, though memcached's buffer goes on. */
+	void written() {
+		this.unwritten = 0;
+	}
+
 	/**
 	 * A line has been carried out.
 	 * @param commands how many commands it decoded to

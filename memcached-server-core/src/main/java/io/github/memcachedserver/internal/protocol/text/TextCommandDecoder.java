@@ -177,17 +177,23 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 	}
 
 	/**
-	 * The end of a socket read, where memcached's read would have found nothing more: inside
-	 * a data block it goes on waiting, its answers held; anywhere else it writes them and
-	 * reads anew.
+	 * The end of a socket read. Where it found nothing more, so would memcached's: inside a data
+	 * block it goes on waiting, its answers held; anywhere else it writes them and reads anew.
+	 * Where the server stopped reading for a while (too many answers outstanding), the bytes
+	 * after are already there for memcached, which goes on with its buffer; the answers held
+	 * outside a data block still leave, since the client may wait for them before it sends more.
 	 */
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		boolean drained = ctx.channel().config().isAutoRead();
 		if (this.state == State.DATA || this.state == State.SWALLOW) {
-			this.waitedForData = true;
+			this.waitedForData |= drained;
+		}
+		else if (drained) {
+			this.readBuffer.startOver();
 		}
 		else {
-			this.readBuffer.startOver();
+			this.readBuffer.written();
 		}
 		super.channelReadComplete(ctx);
 	}
