@@ -128,6 +128,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 	/** The decoder, which says how many of the newest commands' answers memcached would hold back. */
 	private @Nullable HeldAnswers decoder;
 
+	/** The number of the newest command whose answer memcached writes at once, with all before it. */
+	private long writtenBackThrough;
+
 	private @Nullable ChannelHandlerContext context;
 
 	/** Started commands whose answers are not complete yet. */
@@ -298,7 +301,15 @@ final class CommandQueue extends ChannelDuplexHandler {
 
 	/** The number of the first command whose answer is held back (past the newest if none). */
 	private long firstHeld() {
-		return this.decoded + 1 - held();
+		return Math.max(this.decoded + 1 - held(), this.writtenBackThrough + 1);
+	}
+
+	/** Notes an answer's first part: some answers make memcached write what it holds. */
+	private void answerArrived(Slot slot, ByteBuf part) {
+		HeldAnswers decoder = this.decoder;
+		if (decoder != null && slot.command != null && decoder.writesBack(slot.command, part)) {
+			this.writtenBackThrough = Math.max(this.writtenBackThrough, slot.number);
+		}
 	}
 
 	private void enqueue(@Nullable MemcachedCommand command, boolean endsConnection) {
@@ -639,6 +650,9 @@ final class CommandQueue extends ChannelDuplexHandler {
 		/** Whether a part has been requested and not yet received. */
 		boolean requested;
 
+		/** Whether a part has been received. */
+		boolean answered;
+
 		@Nullable Subscription subscription;
 
 		Slot(@Nullable MemcachedCommand command, long number, boolean read, boolean closesConnection) {
@@ -676,6 +690,7 @@ final class CommandQueue extends ChannelDuplexHandler {
 				throw new IllegalStateException(ex);
 			}
 			if (answer != null) {
+				answerArrived(this, (ByteBuf) answer);
 				offerPart((ByteBuf) answer);
 			}
 			complete(this, CommandQueue.this.connection.takeCloseRequest());
@@ -713,6 +728,10 @@ final class CommandQueue extends ChannelDuplexHandler {
 					return;
 				}
 				this.requested = false;
+				if (!this.answered) {
+					this.answered = true;
+					answerArrived(this, part);
+				}
 				offerPart(part);
 				process();
 			});

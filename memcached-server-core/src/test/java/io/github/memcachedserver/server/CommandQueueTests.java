@@ -374,6 +374,11 @@ class CommandQueueTests {
 			return this.held;
 		}
 
+		@Override
+		public boolean writesBack(MemcachedCommand command, ByteBuf answer) {
+			return false;
+		}
+
 	}
 
 	/** The writes that reached the socket so far, each as text, taken out of the channel. */

@@ -1,5 +1,8 @@
 package io.github.memcachedserver.internal.protocol;
 
+import io.github.memcachedserver.command.MemcachedCommand;
+import io.netty.buffer.ByteBuf;
+
 /**
  * A decoder that follows where memcached writes the answers it has queued, so that the server
  * holds back the same ones: memcached writes after some commands and when its read buffer runs
@@ -17,5 +20,14 @@ public interface HeldAnswers {
 	 * @return how many commands, counted back from the newest
 	 */
 	int heldAnswers();
+
+	/**
+	 * Tells whether memcached writes its queued answers once it has given this answer, where
+	 * that depends on the answer (a binary error status), not on the command alone.
+	 * @param command the command answered
+	 * @param answer the answer's first part, not consumed
+	 * @return whether the answers up to this one leave
+	 */
+	boolean writesBack(MemcachedCommand command, ByteBuf answer);
 
 }

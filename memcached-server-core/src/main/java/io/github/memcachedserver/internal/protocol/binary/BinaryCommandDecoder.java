@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.memcachedserver.command.ErrorReply;
+import io.github.memcachedserver.command.MemcachedCommand;
 import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.internal.protocol.CountingDecoder;
+import io.github.memcachedserver.internal.protocol.CommandDecoder;
+import io.github.memcachedserver.internal.protocol.MemcachedReadBuffer;
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
@@ -23,10 +25,18 @@ import org.jspecify.annotations.Nullable;
  * unread. Values are copied out as they arrive: a stored value into the built-in store's
  * memory for its item ({@link ReceivedValueCommand}), any other onto the heap, growing with
  * the data actually received.
+ * <p>
+ * memcached writes its queued answers (see {@link MemcachedReadBuffer}) after a no-op and a
+ * quit, after an error it answers at once (not one whose body it then throws away), and after
+ * the rounds of requests and reads the text protocol shares; the errors of requests carried out
+ * come from their answers ({@link #writesBack}). It holds them while a request's value (or the
+ * bytes it throws away) is still arriving. memcached's 16 KiB read buffer is not followed here:
+ * a binary pipeline that stops inside a value past its first 16 KiB may get more than
+ * memcached sends.
  *
  * @since 0.1.0
  */
-public final class BinaryCommandDecoder extends CountingDecoder {
+public final class BinaryCommandDecoder extends CommandDecoder {
 
 	private static final int HEADER_LENGTH = 24;
 
@@ -81,7 +91,7 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 	 * @param bytesRead the server-wide count of bytes received
 	 */
 	public BinaryCommandDecoder(int maxItemSize, boolean sasl, PendingValues pendingValues, LongAdder bytesRead) {
-		super(bytesRead);
+		super(bytesRead, new MemcachedReadBuffer());
 		this.maxItemSize = maxItemSize;
 		this.sasl = sasl;
 		this.pendingValues = pendingValues;
@@ -100,9 +110,11 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 	@Override
 	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
 		boolean progress = true;
+		int requestStart = out.size();
 		// a request with no body is complete once its header is in: keep going without new bytes
 		while (progress) {
-			progress = switch (this.state) {
+			State reading = this.state;
+			progress = switch (reading) {
 				case HEADER -> readHeader(in, out);
 				case BODY -> readBody(in, out);
 				case VALUE -> readValue(in, out);
@@ -112,7 +124,51 @@ public final class BinaryCommandDecoder extends CountingDecoder {
 					yield false;
 				}
 			};
+			if (out.size() > requestStart && this.state == State.HEADER) {
+				// a refusal answered once its body was thrown away is no write point
+				requestDone(out.size() - requestStart,
+						reading != State.SWALLOW && isWritePoint(out.get(out.size() - 1)));
+				requestStart = out.size();
+			}
 		}
+	}
+
+	/**
+	 * Whether memcached writes its queued answers once it has answered this request, whatever
+	 * the answer: a no-op, a quit, a refusal answered at once.
+	 */
+	private static boolean isWritePoint(Object request) {
+		if (request instanceof BinaryRequest binary) {
+			return binary.command() == Opcodes.NOOP || binary.command() == Opcodes.QUIT;
+		}
+		return request instanceof BinaryRejection;
+	}
+
+	/**
+	 * An error answer to a request carried out is a write point: memcached writes an error
+	 * (its {@code write_bin_error}) at once. A miss of a get that returns its key is not an
+	 * error there: it carries the key.
+	 */
+	@Override
+	public boolean writesBack(MemcachedCommand command, ByteBuf answer) {
+		int at = answer.readerIndex();
+		return !(command instanceof BinaryRejection) && answer.readableBytes() >= HEADER_LENGTH
+				&& answer.getUnsignedShort(at + 6) != 0 && answer.getUnsignedShort(at + 2) == 0;
+	}
+
+	/**
+	 * memcached waits for a value or bytes to discard straight from the socket; a header, its
+	 * extras and key it takes from its buffer only once all are there, writing before it reads
+	 * more, as for the start of a text line.
+	 */
+	@Override
+	protected boolean waitingForBody() {
+		return this.state == State.VALUE || this.state == State.SWALLOW;
+	}
+
+	@Override
+	protected boolean isClosed() {
+		return this.state == State.CLOSED;
 	}
 
 	private boolean readHeader(ByteBuf in, List<Object> out) {

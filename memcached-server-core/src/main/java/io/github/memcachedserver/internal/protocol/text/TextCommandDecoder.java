@@ -24,8 +24,9 @@ import io.github.memcachedserver.command.VerbosityCommand;
 import io.github.memcachedserver.command.VersionCommand;
 import io.github.memcachedserver.handler.Entry;
 import io.github.memcachedserver.handler.Key;
-import io.github.memcachedserver.internal.protocol.CountingDecoder;
+import io.github.memcachedserver.internal.protocol.CommandDecoder;
 import io.github.memcachedserver.internal.protocol.HeldAnswers;
+import io.github.memcachedserver.internal.protocol.MemcachedReadBuffer;
 import io.github.memcachedserver.internal.protocol.PendingValues;
 import io.github.memcachedserver.internal.protocol.ReceivedValueCommand;
 import io.github.memcachedserver.internal.protocol.ValueAccumulator;
@@ -50,13 +51,14 @@ import org.jspecify.annotations.Nullable;
  * refused for its key, flags, exptime or CAS swallows its data block, and a trailing
  * {@code noreply} silences the other errors too (the last two as in 1.6.45).
  * <p>
- * It follows where memcached writes its queued answers ({@link MemcachedReadBuffer}), so that the
- * answers memcached would still hold while it waits for the rest of a data block are held here
- * too ({@link HeldAnswers}).
+ * It follows where memcached writes its queued answers ({@link MemcachedReadBuffer}): after an
+ * answered {@code get}, {@code gets}, {@code gat} or {@code gats} and after {@code mn}, and where
+ * its read buffer ends, so that the answers memcached would still hold while it waits for the
+ * rest of a data block are held here too ({@link HeldAnswers}).
  *
  * @since 0.1.0
  */
-public final class TextCommandDecoder extends CountingDecoder implements HeldAnswers {
+public final class TextCommandDecoder extends CommandDecoder {
 
 	static final int KEY_MAX_LENGTH = 250;
 
@@ -95,14 +97,6 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 
 	};
 
-	private final MemcachedReadBuffer readBuffer;
-
-	/**
-	 * Whether a read ended inside the data block (or the bytes to discard) now arriving:
-	 * memcached reads the rest straight from the socket, writes once it has carried out the
-	 * command, and starts a new buffer.
-	 */
-	private boolean waitedForData;
 
 	private State state = State.LINE;
 
@@ -119,10 +113,9 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 	 * @param bytesRead the server-wide count of bytes received
 	 */
 	public TextCommandDecoder(TextProtocolLimits limits, PendingValues pendingValues, LongAdder bytesRead) {
-		super(bytesRead);
+		super(bytesRead, new MemcachedReadBuffer(limits.maxLineLength()));
 		this.limits = limits;
 		this.pendingValues = pendingValues;
-		this.readBuffer = new MemcachedReadBuffer(limits.maxLineLength());
 	}
 
 	/** A value that will never complete gives its reservation back. */
@@ -152,56 +145,35 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 				}
 			};
 			if (reading != State.LINE) {
-				this.readBuffer.skip(in.readerIndex() - before);
+				readBuffer().skip(in.readerIndex() - before);
 			}
 			if (out.size() > lineStart && this.state == State.LINE) {
-				lineDone(out, lineStart);
+				requestDone(out.size() - lineStart, isWritePoint(out.get(out.size() - 1)));
 				lineStart = out.size();
 			}
 		}
 	}
 
-	/** A line (with its data block, if any) has been decoded to the commands from lineStart on. */
-	private void lineDone(List<Object> out, int lineStart) {
-		this.readBuffer.lineDone(out.size() - lineStart, writesBack(out.get(out.size() - 1)));
-		if (this.waitedForData) {
-			this.waitedForData = false;
-			this.readBuffer.startOver();
-		}
-	}
-
 	/** Whether memcached writes its queued answers once it has answered this command. */
-	private static boolean writesBack(Object command) {
+	private static boolean isWritePoint(Object command) {
 		return (command instanceof RetrievalCommand retrieval && !retrieval.noreply())
 				|| (command instanceof MetaCommand meta && meta.code() == 'n');
 	}
 
-	/**
-	 * The end of a socket read. Where it found nothing more, so would memcached's: inside a data
-	 * block it goes on waiting, its answers held; anywhere else it writes them and reads anew.
-	 * Where the server stopped reading for a while (too many answers outstanding), the bytes
-	 * after are already there for memcached, which goes on with its buffer; the answers held
-	 * outside a data block still leave, since the client may wait for them before it sends more.
-	 */
 	@Override
-	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-		boolean drained = ctx.channel().config().isAutoRead();
-		if (this.state == State.DATA || this.state == State.SWALLOW) {
-			this.waitedForData |= drained;
-		}
-		else if (drained) {
-			this.readBuffer.startOver();
-		}
-		else {
-			this.readBuffer.written();
-		}
-		super.channelReadComplete(ctx);
+	protected boolean waitingForBody() {
+		return this.state == State.DATA || this.state == State.SWALLOW;
 	}
 
 	@Override
-	public int heldAnswers() {
-		// a connection that closes answers everything before its end
-		return (this.state == State.CLOSED) ? 0 : this.readBuffer.unwritten();
+	protected boolean isClosed() {
+		return this.state == State.CLOSED;
+	}
+
+	/** The text protocol's writes follow from its commands alone. */
+	@Override
+	public boolean writesBack(MemcachedCommand command, ByteBuf answer) {
+		return false;
 	}
 
 	private boolean decodeLine(ByteBuf in, List<Object> out) {
@@ -214,7 +186,7 @@ public final class TextCommandDecoder extends CountingDecoder implements HeldAns
 			return false;
 		}
 		int length = eol + 1 - start;
-		if (!this.readBuffer.take(length) && this.readBuffer.closesOnLongLine(length, startsAsMultiGet(in))) {
+		if (!readBuffer().take(length) && readBuffer().closesOnLongLine(length, startsAsMultiGet(in))) {
 			close(out, in);
 			return false;
 		}

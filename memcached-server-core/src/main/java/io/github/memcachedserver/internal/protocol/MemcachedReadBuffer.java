@@ -1,4 +1,4 @@
-package io.github.memcachedserver.internal.protocol.text;
+package io.github.memcachedserver.internal.protocol;
 
 /**
  * memcached's read buffer as a connection's bytes pass through it: where it ends, so that a long
@@ -27,8 +27,12 @@ package io.github.memcachedserver.internal.protocol.text;
  * </ul>
  * It does not write while it waits for the rest of a data block (or of bytes it throws away):
  * those are read straight from the socket, and the answers queued before wait with them.
+ * <p>
+ * The binary protocol shares the rounds; the buffer's end is followed for text lines only.
+ *
+ * @since 0.1.0
  */
-final class MemcachedReadBuffer {
+public final class MemcachedReadBuffer {
 
 	/** memcached's {@code READ_BUFFER_SIZE}. */
 	private static final int BUFFER_SIZE = 16 * 1024;
@@ -51,10 +55,16 @@ final class MemcachedReadBuffer {
 	private int linesPerRound = REQUESTS_PER_EVENT + 1;
 
 	/**
+	 * Creates the buffer of a text connection.
 	 * @param maxPartialLine the most of an unfinished line memcached keeps (2048)
 	 */
-	MemcachedReadBuffer(int maxPartialLine) {
+	public MemcachedReadBuffer(int maxPartialLine) {
 		this.maxPartialLine = maxPartialLine;
+	}
+
+	/** Creates the buffer of a binary connection, which holds no lines. */
+	public MemcachedReadBuffer() {
+		this(0);
 	}
 
 	/**
@@ -62,7 +72,7 @@ final class MemcachedReadBuffer {
 	 * @param length the line's length, its line end included
 	 * @return whether it fitted; if not, {@link #closesOnLongLine} decides
 	 */
-	boolean take(int length) {
+	public boolean take(int length) {
 		if (this.remaining == 0) {
 			this.remaining = BUFFER_SIZE;
 			emptied();
@@ -81,7 +91,7 @@ final class MemcachedReadBuffer {
 	 * @param multiGet whether it starts as a multi-key get
 	 * @return whether memcached would have closed the connection instead
 	 */
-	boolean closesOnLongLine(int length, boolean multiGet) {
+	public boolean closesOnLongLine(int length, boolean multiGet) {
 		if (multiGet) {
 			// memcached grows its buffer for the line; what follows starts a new read
 			this.remaining = 0;
@@ -100,7 +110,7 @@ final class MemcachedReadBuffer {
 	 * Moves past bytes read other than as a line (a data block, refused bytes).
 	 * @param bytes how many
 	 */
-	void skip(int bytes) {
+	public void skip(int bytes) {
 		this.remaining = Math.max(0, this.remaining - bytes);
 	}
 
@@ -108,22 +118,22 @@ final class MemcachedReadBuffer {
 	 * memcached read all there was (the client paused), or the rest of a data block it waited
 	 * for: it has written, and the next line starts a new buffer.
 	 */
-	void startOver() {
+	public void startOver() {
 		this.remaining = 0;
 		emptied();
 	}
 
 	/** The answers queued so far leave now, though memcached's buffer goes on. */
-	void written() {
+	public void written() {
 		this.unwritten = 0;
 	}
 
 	/**
-	 * A line has been carried out.
+	 * A line (or binary request) has been carried out.
 	 * @param commands how many commands it decoded to
 	 * @param writesBack whether memcached writes once it has answered it
 	 */
-	void lineDone(int commands, boolean writesBack) {
+	public void lineDone(int commands, boolean writesBack) {
 		this.unwritten = writesBack ? 0 : this.unwritten + commands;
 		if (++this.lines == this.linesPerRound) {
 			this.unwritten = 0;
@@ -133,9 +143,10 @@ final class MemcachedReadBuffer {
 	}
 
 	/**
+	 * Tells how many answers memcached holds.
 	 * @return how many of the commands decoded last have answers memcached has not written
 	 */
-	int unwritten() {
+	public int unwritten() {
 		return this.unwritten;
 	}
 
