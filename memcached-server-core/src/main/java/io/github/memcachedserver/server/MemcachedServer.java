@@ -159,7 +159,7 @@ public final class MemcachedServer {
 
 		@Override
 		public void startedTogether(ClientConnection connection) {
-			connection.reads().send();
+			connection.sendBatchedReads();
 		}
 
 		@Override
