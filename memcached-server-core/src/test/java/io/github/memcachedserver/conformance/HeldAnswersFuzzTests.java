@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code noreply}. The pipeline ends in a data block cut short, or in a value too large to
  * store, whose bytes memcached throws away as they come.
  * <p>
- * A third of the pipelines are binary (under 16 KiB, the part of memcached's buffer the binary
- * decoder does not follow): gets, sets and their quiet and key-returning forms, {@code delete},
+ * A third of the pipelines are binary: gets, sets (values of up to 9 KB) and their quiet and
+ * key-returning forms, {@code delete},
  * {@code add}, {@code incr}, {@code append}, {@code touch}, no-ops, {@code version} and an unknown
  * opcode without a body, ending in a value cut short, a value too large, a key cut short (which
  * memcached waits for in its buffer, writing first) or half a header. Answers compare after the
@@ -122,7 +122,7 @@ class HeldAnswersFuzzTests {
 
 	private static byte[] binaryPipeline(Random random, String prefix) {
 		ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
-		for (int i = random.nextInt(50); i > 0; i--) {
+		for (int i = random.nextInt(80); i > 0 && pipeline.size() < MAX_PIPELINE; i--) {
 			String key = prefix + (char) ('a' + random.nextInt(3));
 			pipeline.writeBytes(BinaryPacket.parse(binaryCommand(random, key) + " opaque=" + random.nextInt(100)));
 		}
@@ -141,7 +141,7 @@ class HeldAnswersFuzzTests {
 	private static String binaryCommand(Random random, String key) {
 		String storage = " key=" + key + " extras=00000000:00000000 value=";
 		return switch (random.nextInt(14)) {
-			case 0 -> "op=set" + storage + "v".repeat(1 + random.nextInt(300));
+			case 0 -> "op=set" + storage + "v".repeat(random.nextBoolean() ? 1 + random.nextInt(300) : 9000);
 			case 1 -> "op=setq" + storage + "q";
 			case 2 -> "op=add" + storage + "a";
 			case 3 -> "op=append key=" + key + " value=zz";

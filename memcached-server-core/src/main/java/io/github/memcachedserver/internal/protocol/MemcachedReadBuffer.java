@@ -28,7 +28,8 @@ package io.github.memcachedserver.internal.protocol;
  * It does not write while it waits for the rest of a data block (or of bytes it throws away):
  * those are read straight from the socket, and the answers queued before wait with them.
  * <p>
- * The binary protocol shares the rounds; the buffer's end is followed for text lines only.
+ * A binary request's header, extras and key are its line: memcached takes them from its buffer
+ * only once all are there, and its value is read like a data block.
  *
  * @since 0.1.0
  */
@@ -101,9 +102,18 @@ public final class MemcachedReadBuffer {
 		if (this.remaining > this.maxPartialLine || length > BUFFER_SIZE) {
 			return true;
 		}
-		this.remaining = BUFFER_SIZE - length;
-		emptied();
+		startsBufferWith(length);
 		return false;
+	}
+
+	/**
+	 * Reads a request that memcached had only the start of: it wrote, moved the start to the
+	 * front of its buffer and filled it up again.
+	 * @param length the request's length as memcached takes it from the buffer
+	 */
+	public void startsBufferWith(int length) {
+		this.remaining = Math.max(0, BUFFER_SIZE - length);
+		emptied();
 	}
 
 	/**

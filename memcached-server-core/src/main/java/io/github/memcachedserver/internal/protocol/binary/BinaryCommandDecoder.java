@@ -29,10 +29,9 @@ import org.jspecify.annotations.Nullable;
  * memcached writes its queued answers (see {@link MemcachedReadBuffer}) after a no-op and a
  * quit, after an error it answers at once (not one whose body it then throws away), and after
  * the rounds of requests and reads the text protocol shares; the errors of requests carried out
- * come from their answers ({@link #writesBack}). It holds them while a request's value (or the
- * bytes it throws away) is still arriving. memcached's 16 KiB read buffer is not followed here:
- * a binary pipeline that stops inside a value past its first 16 KiB may get more than
- * memcached sends.
+ * come from their answers ({@link #writesBack}), and where its 16 KiB read buffer ends: a request
+ * whose header, extras and key do not fit in what is left of it, or a value that runs past it. It
+ * holds them while a request's value (or the bytes it throws away) is still arriving.
  *
  * @since 0.1.0
  */
@@ -114,6 +113,7 @@ public final class BinaryCommandDecoder extends CommandDecoder {
 		// a request with no body is complete once its header is in: keep going without new bytes
 		while (progress) {
 			State reading = this.state;
+			int before = in.readerIndex();
 			progress = switch (reading) {
 				case HEADER -> readHeader(in, out);
 				case BODY -> readBody(in, out);
@@ -124,6 +124,9 @@ public final class BinaryCommandDecoder extends CommandDecoder {
 					yield false;
 				}
 			};
+			if (reading == State.VALUE || reading == State.SWALLOW) {
+				readBuffer().skip(in.readerIndex() - before);
+			}
 			if (out.size() > requestStart && this.state == State.HEADER) {
 				// a refusal answered once its body was thrown away is no write point
 				requestDone(out.size() - requestStart,
@@ -197,6 +200,10 @@ public final class BinaryCommandDecoder extends CommandDecoder {
 	private boolean readBody(ByteBuf in, List<Object> out) {
 		if (in.readableBytes() < this.extrasLength + this.keyLength) {
 			return false;
+		}
+		int length = HEADER_LENGTH + this.extrasLength + this.keyLength;
+		if (!readBuffer().take(length)) {
+			readBuffer().startsBufferWith(length);
 		}
 		this.extras = new byte[this.extrasLength];
 		in.readBytes(this.extras);
