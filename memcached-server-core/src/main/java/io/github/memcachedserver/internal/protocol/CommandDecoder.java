@@ -81,7 +81,7 @@ public abstract class CommandDecoder extends ByteToMessageDecoder implements Hel
 	 * @param writesBack whether memcached writes its queued answers once it has answered it
 	 */
 	protected final void requestDone(int commands, boolean writesBack) {
-		this.readBuffer.lineDone(commands, writesBack);
+		this.readBuffer.requestDone(commands, writesBack);
 		if (this.waitedForBody) {
 			this.waitedForBody = false;
 			this.readBuffer.startOver();

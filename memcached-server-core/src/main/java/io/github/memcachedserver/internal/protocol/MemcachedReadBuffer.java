@@ -143,7 +143,7 @@ public final class MemcachedReadBuffer {
 	 * @param commands how many commands it decoded to
 	 * @param writesBack whether memcached writes once it has answered it
 	 */
-	public void lineDone(int commands, boolean writesBack) {
+	public void requestDone(int commands, boolean writesBack) {
 		this.unwritten = writesBack ? 0 : this.unwritten + commands;
 		if (++this.lines == this.linesPerRound) {
 			this.unwritten = 0;
