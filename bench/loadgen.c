@@ -25,6 +25,10 @@
  * --fill N only stores N distinct keys of exactly --key-size bytes ("mem:" and digits), every
  * answer checked, then reads back a sample of 10,000; it measures memory per item.
  *
+ * --timeline FILE writes the measured window as one line per 10 ms of it (of intended send times
+ * in open loop): "<ms> <requests> <slower than 100 us> <slower than 1 ms> <max us>". It tells a
+ * tail made of a few stalls from one spread over the whole window.
+ *
  * The output ends with one machine-readable line starting with RESULT.
  */
 #define _GNU_SOURCE
@@ -132,6 +136,12 @@ static int64_t m_gets, m_sets, m_errors, total_ops, total_errors, misses;
 static int64_t read_calls, write_calls, requests_written;
 static int errors_printed;
 static int64_t measure_start, measure_end;
+
+/* --timeline: the measured window in slices of 10 ms */
+#define SLICE_NS 10000000LL
+#define SLICES_MAX 360000
+static const char *timeline_file;
+static int64_t (*slices)[4]; /* requests, over 100 us, over 1 ms, max us */
 
 static void error_at(int conn, const char *fmt, ...) {
 	if (errors_printed++ < 10) {
@@ -339,6 +349,15 @@ static void complete(conn *c, int64_t now) {
 			m_errors++;
 		}
 		int64_t us = (now - t0) / 1000;
+		if (slices) {
+			int64_t *slice = slices[(t - measure_start) / SLICE_NS];
+			slice[0]++;
+			slice[1] += us > 100;
+			slice[2] += us > 1000;
+			if (us > slice[3]) {
+				slice[3] = us;
+			}
+		}
 		if (us < HIST_MAX_US) {
 			hist[us]++;
 		}
@@ -589,6 +608,19 @@ static void report(double client_cpu_pct) {
 			(long long)max);
 }
 
+static void write_timeline(void) {
+	FILE *out = fopen(timeline_file, "w");
+	if (!out) {
+		perror(timeline_file);
+		exit(1);
+	}
+	for (int64_t i = 0; i * SLICE_NS < measure_end - measure_start; i++) {
+		fprintf(out, "%lld %lld %lld %lld %lld\n", (long long)(i * SLICE_NS / 1000000), (long long)slices[i][0],
+				(long long)slices[i][1], (long long)slices[i][2], (long long)slices[i][3]);
+	}
+	fclose(out);
+}
+
 /* ---------------------------------------------------------------- the load loop */
 static void run_load(void) {
 	build_data_set();
@@ -722,6 +754,9 @@ static void run_load(void) {
 		total_errors += missing;
 		m_errors += missing;
 	}
+	if (slices) {
+		write_timeline();
+	}
 	report(cpu_at_start < 0 ? -1 : 100.0 * (cpu_at_end - cpu_at_start) / (duration_sec * 1e9));
 }
 
@@ -729,7 +764,7 @@ static void run_load(void) {
 static void usage(void) {
 	printf("options: --host H --port P --conns N --depth D --duration S --warmup S --keys N --value-size B "
 			"--get-ratio R --drain S --seed N --mode window|batch --protocol text|meta --rate OPS_PER_SEC --preload 0|1 "
-			"--key-size B | --fill N --key-size B --value-size B\n");
+			"--key-size B --timeline FILE | --fill N --key-size B --value-size B\n");
 }
 
 static void parse_args(int argc, char **argv) {
@@ -758,6 +793,7 @@ static void parse_args(int argc, char **argv) {
 		else if (!strcmp(a, "--rate")) rate = atof(v);
 		else if (!strcmp(a, "--fill")) fill = atoi(v);
 		else if (!strcmp(a, "--preload")) preload = atoi(v);
+		else if (!strcmp(a, "--timeline")) timeline_file = v;
 		else if (!strcmp(a, "--key-size")) {
 			key_size = atoi(v);
 			key_size_given = 1;
@@ -770,7 +806,7 @@ static void parse_args(int argc, char **argv) {
 		}
 	}
 	if (conns < 1 || depth < 1 || key_count < 1 || value_size < 0 || duration_sec <= 0 || rate < 0
-			|| key_size > 250) {
+			|| key_size > 250 || duration_sec * 1e9 / SLICE_NS > SLICES_MAX) {
 		fprintf(stderr, "bad option value\n");
 		exit(1);
 	}
@@ -778,6 +814,9 @@ static void parse_args(int argc, char **argv) {
 
 int main(int argc, char **argv) {
 	parse_args(argc, argv);
+	if (timeline_file) {
+		slices = calloc((size_t)(duration_sec * 1e9 / SLICE_NS) + 1, sizeof *slices);
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (fill > 0) {
 		fill_only();

@@ -90,7 +90,7 @@ EOF
 # ---------------------------------------------------------------- servers
 PIDS=()
 cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -173,12 +173,15 @@ quiet_gate() {
 
 # run_round WORKLOAD SERVER(ours|memcached) ROUND [SECONDS]
 run_round() {
-	local wl=$1 srv=$2 round=$3 port pid
+	local wl=$1 srv=$2 round=$3 port pid idle
 	local SECS=${4:-$SECS}
-	if [[ $srv == ours ]]; then port=$OURS_PORT; pid=$OURS_PID; else port=$MC_PORT; pid=$MC_PID; fi
+	if [[ $srv == ours ]]; then port=$OURS_PORT; pid=$OURS_PID; idle=$MC_PID; else port=$MC_PORT; pid=$MC_PID; idle=$OURS_PID; fi
 	local log="$OUT_DIR/$wl-$srv-$round.log"
 	local load ops p50 p99 p999=- ccpu=- max=- errs rc=0 sampler cpu other
 	local window=$((SECS > 6 ? SECS - 4 : 2))
+	# The server not measured is stopped for the round: its background threads (memcached's LRU
+	# crawler and hash-table expansion after a fill, our JIT compiler) would run on the shared core.
+	kill -STOP "$idle"
 	quiet_gate
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	case $wl in
@@ -210,11 +213,12 @@ run_round() {
 		esac
 		sample_cpu "$pid" $((LG_WARMUP + 2)) "$window" "$log.cpu" &
 		sampler=$!
-		taskset -c "$CLIENT_CPU" "$LOADGEN" "${args[@]}" > "$log" 2>&1 || rc=$?
+		taskset -c "$CLIENT_CPU" "$LOADGEN" "${args[@]}" --timeline "$log.timeline" > "$log" 2>&1 || rc=$?
 		read -r ops p50 p99 errs p999 ccpu max < <(sed -n 's/^RESULT ops_per_sec=\([0-9]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\) errors=\([0-9]*\) p999_us=\([0-9]*\) client_cpu=\([-0-9]*\) max_us=\([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' "$log") || true
 		;;
 	esac
 	wait "$sampler" || true
+	kill -CONT "$idle"
 	read -r cpu other < <(cat "$log.cpu" 2>/dev/null || echo '? ?') || true
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$srv" "$round" "${ops:-0}" "${p50:--}" "${p99:--}" \
 		"${errs:-?}" "$cpu" "$other" "$load" "${p999:--}" "${ccpu:--}" "${max:--}" >> "$RESULTS"
