@@ -5,10 +5,12 @@
 #
 #   OLD=/path/to/classes NEW=/path/to/other/classes bench/ab-throughput.sh                 # (a) and (g)
 #   OLD=... NEW=... ROUNDS=8 bench/ab-throughput.sh "--conns 50 --depth 1 --value-size 1024 --get-ratio 0.1"
+#   OLD=dir NEW=dir NEW_OPTS=-XX:+UseTransparentHugePages bench/ab-throughput.sh           # JVM flags
 #
 # OLD and NEW are compiled core classes (memcached-server-core/target/classes, copied); the class
 # path of their dependencies is the one bench/run-load.sh saved. Servers on core 1, load on core 0;
-# each workload is one quoted list of loadgen options.
+# each workload is one quoted list of loadgen options; OLD_OPTS and NEW_OPTS are extra JVM flags.
+# The two servers not measured are stopped (SIGSTOP) during a round, as in bench/run-load.sh.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,9 +28,11 @@ fi
 [[ -x $LOADGEN ]] || gcc -O2 -o "$LOADGEN" "$REPO/bench/loadgen.c"
 
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+trap 'kill -CONT "${PIDS[@]}" 2>/dev/null; kill "${PIDS[@]}" 2>/dev/null || true' EXIT
+OPTS=("${OLD_OPTS:-}" "${NEW_OPTS:-}")
 for classes in "$OLD" "$NEW"; do
-	taskset -c 1 java -Dio.netty.leakDetection.level=disabled -cp "$classes:$(cat "$CP_FILE")" \
+	# shellcheck disable=SC2086 # OPTS are lists of flags
+	taskset -c 1 java ${OPTS[${#PIDS[@]}]} -Dio.netty.leakDetection.level=disabled -cp "$classes:$(cat "$CP_FILE")" \
 		io.github.memcachedserver.server.MemcachedServerMain -l 127.0.0.1 -p $((PORT + ${#PIDS[@]})) \
 		-t 1 -m 1024 -c 2048 > /dev/null 2>&1 &
 	PIDS+=($!)
@@ -44,9 +48,11 @@ for workload in "${WORKLOADS[@]}"; do
 	results=$(mktemp)
 	for round in $(seq 1 "$ROUNDS"); do
 		for i in 0 1 2; do
+			for j in 0 1 2; do if ((j != i)); then kill -STOP "${PIDS[$j]}"; fi; done
 			# shellcheck disable=SC2086
 			ops=$(taskset -c 0 "$LOADGEN" --port $((PORT + i)) --duration "$SECS" --warmup 2 --preload 1 $workload 2>&1 \
 				| sed -n 's/^RESULT ops_per_sec=\([0-9]*\).*/\1/p')
+			kill -CONT "${PIDS[@]}"
 			echo "${names[$i]} $ops" >> "$results"
 		done
 	done
