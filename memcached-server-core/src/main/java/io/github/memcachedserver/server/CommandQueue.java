@@ -60,7 +60,8 @@ import reactor.util.context.Context;
  * Netty's epoll transport (4.2.15 to at least 4.2.20) answers that have to wait for the socket
  * after the end of input can still be lost: Netty drops the socket from epoll once it waits
  * for nothing, and fails to add it back (see
- * {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswer}). Requests to read
+ * {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswerOnIoUring}, which
+ * passes on io_uring, the server's transport where the kernel allows it). Requests to read
  * after the end of input (or the close) stop here: the epoll transport would fail (and
  * reactor-netty log) on such a read. The queue does this itself rather than a handler of its
  * own: every read request passes it, and with a thousand connections each handler passed is

@@ -101,9 +101,10 @@ public class MemcachedServerProperties {
 	private @Nullable Character statsDetailDelimiter;
 
 	/**
-	 * Whether to use Linux's native epoll transport where available; false for the JDK's
-	 * NIO. On epoll, a client that half-closes its socket while more than a socket buffer of
-	 * answers is still to be written can lose the last ones (a Netty 4.2 bug).
+	 * Whether to use Linux's native transports: io_uring where the kernel allows it, else
+	 * epoll; false for the JDK's NIO. On epoll, a client that half-closes its socket while
+	 * more than a socket buffer of answers is still to be written can lose the last ones (a
+	 * Netty 4.2 bug).
 	 */
 	private boolean nativeTransport = true;
 

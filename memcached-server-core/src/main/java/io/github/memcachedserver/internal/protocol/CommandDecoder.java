@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
@@ -67,6 +68,19 @@ public abstract class CommandDecoder extends ByteToMessageDecoder implements Hel
 			this.readBuffer.written();
 		}
 		super.channelReadComplete(ctx);
+	}
+
+	/**
+	 * The end of input. memcached meets it reading anew, after writing what it had, unless it
+	 * was reading a request's body straight from the socket. Transports differ in whether the
+	 * read before the end completes first (epoll) or not (io_uring), so the end says it too.
+	 */
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+		if (event instanceof ChannelInputShutdownEvent && !waitingForBody()) {
+			this.readBuffer.startOver();
+		}
+		super.userEventTriggered(ctx, event);
 	}
 
 	@Override
