@@ -316,9 +316,10 @@ public final class MemcachedServerBuilder {
 	/**
 	 * Chooses the transport: Linux's native io_uring where the kernel allows it (the default),
 	 * else its epoll, or the JDK's NIO everywhere. io_uring submits a turn's reads and writes
-	 * together, which saves a sixth of a request's cost against epoll. On epoll, Netty 4.2 can
-	 * lose the last answers of a client that half-closes its socket while more than a socket
-	 * buffer of answers is still to be written (a Netty bug); io_uring and NIO deliver them.
+	 * together: under load it answers 15-30% more requests per second than epoll. On epoll,
+	 * Netty 4.2 can lose the last answers of a client that half-closes its socket while more
+	 * than a socket buffer of answers is still to be written (a Netty bug); io_uring and NIO
+	 * deliver them.
 	 * @param nativeTransport whether to prefer the native transport
 	 * @return this builder
 	 */
