@@ -124,8 +124,8 @@ public sealed interface ListenAddress {
 	record Unix(Path path) implements ListenAddress {
 
 		/**
-		 * Returns Netty's domain socket address, which reactor-netty binds with the native
-		 * transport and converts for the JDK's NIO one.
+		 * Returns Netty's domain socket address, which the native transports bind (the server
+		 * binds the JDK's {@link java.net.UnixDomainSocketAddress} on NIO).
 		 */
 		@Override
 		public SocketAddress toSocketAddress() {

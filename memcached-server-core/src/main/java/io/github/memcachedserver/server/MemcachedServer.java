@@ -56,7 +56,6 @@ import reactor.netty.ConnectionObserver;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
-import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
 import reactor.netty.tcp.TcpServerConfig;
@@ -139,7 +138,7 @@ public final class MemcachedServer {
 
 	private final boolean authenticationRequired;
 
-	private final boolean nativeTransport;
+	private final Transport transport;
 
 	private final int unixSocketMode;
 
@@ -169,7 +168,7 @@ public final class MemcachedServer {
 
 	};
 
-	private @Nullable LoopResources loops;
+	private @Nullable EventLoops loops;
 
 	private @Nullable ChannelGroup channels;
 
@@ -190,7 +189,7 @@ public final class MemcachedServer {
 		this.adminCommands = new AdminCommandPolicy(builder.flushAllEnabled, builder.statsEnabled,
 				builder.verbosityEnabled, this.statistics);
 		this.tls = (builder.tls != null) ? SslProvider.builder().sslContext(builder.tls).build() : null;
-		this.nativeTransport = builder.nativeTransport;
+		this.transport = builder.transport;
 		this.unixSocketMode = builder.unixSocketMode;
 		this.pendingValues = new PendingValues(builder.maxPendingValueBytes,
 				(key) -> StoreAccess.receiving(this.handler, key));
@@ -223,16 +222,17 @@ public final class MemcachedServer {
 	 * Binds every configured listener. Fails, with no listener left open, when any address
 	 * cannot be bound.
 	 * @return this server
-	 * @throws MemcachedServerException when an address cannot be bound
+	 * @throws MemcachedServerException when an address cannot be bound, or the transport
+	 * chosen is not available here
 	 */
 	public synchronized MemcachedServer start() {
 		if (this.tcpServer != null) {
 			return this;
 		}
-		this.loops = LoopResources.create("memcached", this.threads, true);
+		this.loops = EventLoops.create(this.transport, this.threads);
 		this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 		this.tcpServer = TcpServer.create()
-			.runOn(this.loops, this.nativeTransport)
+			.runOn(this.loops, true) // the loops are of one transport, native or not
 			.option(ChannelOption.RCVBUF_ALLOCATOR, ACCEPT_BATCH)
 			.channelGroup(this.channels)
 			.doOnConnection(this::configureConnection)
@@ -313,7 +313,7 @@ public final class MemcachedServer {
 			if (address instanceof ListenAddress.Unix unix) {
 				UnixSocketFile.prepare(unix.path());
 			}
-			server = tcp.bindAddress(address::toSocketAddress).bindNow(Duration.ofSeconds(10));
+			server = tcp.bindAddress(() -> bindAddress(address)).bindNow(Duration.ofSeconds(10));
 			if (address instanceof ListenAddress.Unix unix) {
 				UnixSocketFile.restrict(unix.path(), this.unixSocketMode);
 			}
@@ -326,7 +326,7 @@ public final class MemcachedServer {
 		this.listeners.put(bound, listener);
 		this.statistics.listenersOpened.increment();
 		server.onDispose().subscribe(null, null, () -> listenerClosed(listener));
-		logger.info("Memcached server listening on {}", bound);
+		logger.info("Memcached server listening on {} ({})", bound, transport());
 		return bound;
 	}
 
@@ -379,8 +379,10 @@ public final class MemcachedServer {
 			if (bound.equals(boundAddress) || bound.toString().equals(boundAddress.toString())) {
 				OpenListener listener = this.listeners.remove(bound);
 				if (listener != null) {
-					// close only the listening socket: disposeNow would also wait for every connection
-					listener.server().dispose();
+					// close only the listening socket (disposeNow would also wait for every connection),
+					// and wait for close's own future: io_uring completes the channel's close future
+					// before the kernel has closed the socket, which accepts connections until then
+					listener.server().channel().close().awaitUninterruptibly(10_000);
 					listener.server().onDispose().block(Duration.ofSeconds(10));
 					return true;
 				}
@@ -481,12 +483,32 @@ public final class MemcachedServer {
 		return List.copyOf(this.lostListeners);
 	}
 
+	// Netty's NIO binds a unix socket to the JDK's address only, its native transports to its own
+	private SocketAddress bindAddress(ListenAddress address) {
+		return (address instanceof ListenAddress.Unix unix && transport() == Transport.NIO)
+				? UnixDomainSocketAddress.of(unix.path()) : address.toSocketAddress();
+	}
+
 	/**
 	 * Returns whether the server has been started and not stopped.
 	 * @return whether it runs
 	 */
 	public synchronized boolean isRunning() {
 		return this.tcpServer != null;
+	}
+
+	/**
+	 * Returns the transport the server runs on: the one {@link Transport#AUTO} found, or the
+	 * one chosen.
+	 * @return the transport, never {@link Transport#AUTO}
+	 * @throws IllegalStateException when the server is not running
+	 */
+	public synchronized Transport transport() {
+		EventLoops loops = this.loops;
+		if (loops == null) {
+			throw new IllegalStateException("Server is not started");
+		}
+		return loops.transport();
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.server.Transport;
 import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -195,7 +196,7 @@ class HostileInputIntegrationTests {
 	/** What the io_uring test checks, on the NIO transport, which users can choose where there is no io_uring. */
 	@Test
 	void aHalfClosedPipelineGetsEveryAnswerOnNio() throws Exception {
-		MemcachedServer nio = MemcachedServer.builder().listen("127.0.0.1:0").nativeTransport(false).build().start();
+		MemcachedServer nio = MemcachedServer.builder().listen("127.0.0.1:0").transport(Transport.NIO).build().start();
 		try {
 			for (int run = 0; run < 10; run++) {
 				halfClosedPipeline(nio.port());

@@ -113,7 +113,7 @@ public final class MemcachedServerAutoConfiguration {
 			.flushAllEnabled(properties.isFlushAllEnabled())
 			.statsEnabled(properties.isStatsEnabled())
 			.verbosityEnabled(properties.isVerbosityEnabled())
-			.nativeTransport(properties.isNativeTransport())
+			.transport(properties.getTransport())
 			.unixSocketMode(MemcachedPropertiesValidator.unixSocketMode(properties.getUnixSocketMode()))
 			.maxPendingValueBytes(properties.getMaxPendingValues().toBytes())
 			.exitOnOutOfMemory(properties.isExitOnOutOfMemory())

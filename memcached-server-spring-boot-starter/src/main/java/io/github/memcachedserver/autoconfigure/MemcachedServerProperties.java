@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.memcachedserver.server.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -101,12 +102,12 @@ public class MemcachedServerProperties {
 	private @Nullable Character statsDetailDelimiter;
 
 	/**
-	 * Whether to use Linux's native transports: io_uring where the kernel allows it, else
-	 * epoll; false for the JDK's NIO. On epoll, a client that half-closes its socket while
-	 * more than a socket buffer of answers is still to be written can lose the last ones (a
-	 * Netty 4.2 bug).
+	 * Socket transport: auto (Linux's io_uring where the kernel allows it, else epoll, else
+	 * the JDK's NIO), io-uring, epoll or nio. io-uring and epoll fail the start where they are
+	 * not available. On epoll, a client that half-closes its socket while more than a socket
+	 * buffer of answers is still to be written can lose the last ones (a Netty 4.2 bug).
 	 */
-	private boolean nativeTransport = true;
+	private Transport transport = Transport.AUTO;
 
 	/**
 	 * Permission bits of unix socket listeners, in octal like memcached's -a: by default
@@ -252,12 +253,12 @@ public class MemcachedServerProperties {
 		this.verbosityEnabled = verbosityEnabled;
 	}
 
-	public boolean isNativeTransport() {
-		return this.nativeTransport;
+	public Transport getTransport() {
+		return this.transport;
 	}
 
-	public void setNativeTransport(boolean nativeTransport) {
-		this.nativeTransport = nativeTransport;
+	public void setTransport(Transport transport) {
+		this.transport = transport;
 	}
 
 	public DataSize getMaxPendingValues() {

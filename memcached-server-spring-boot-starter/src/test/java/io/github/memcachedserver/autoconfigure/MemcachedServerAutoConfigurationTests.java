@@ -15,6 +15,7 @@ import io.github.memcachedserver.handler.StoreResult;
 import io.github.memcachedserver.metrics.MemcachedServerMetrics;
 import io.github.memcachedserver.routing.PrefixRoutingHandler;
 import io.github.memcachedserver.server.MemcachedServer;
+import io.github.memcachedserver.server.Transport;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -124,14 +125,14 @@ class MemcachedServerAutoConfigurationTests {
 			.withPropertyValues("memcached.server.max-connections=7", "memcached.server.threads=1",
 					"memcached.server.idle-timeout=30s", "memcached.server.handler-timeout=2s",
 					"memcached.server.max-item-size=2MB", "memcached.server.store.memory-limit=16MB",
-					"memcached.server.max-in-flight-commands=4", "memcached.server.native-transport=false",
+					"memcached.server.max-in-flight-commands=4", "memcached.server.transport=nio",
 					"memcached.server.stats-detail-delimiter=/")
 			.run((context) -> {
 				MemcachedServerProperties properties = context.getBean(MemcachedServerProperties.class);
 				assertThat(properties.getMaxConnections()).isEqualTo(7);
 				assertThat(context.getBean(MemcachedServer.class).stats("settings")).containsEntry("stat_key_prefix", "/")
 					.containsEntry("detail_enabled", "yes");
-				assertThat(properties.isNativeTransport()).isFalse();
+				assertThat(context.getBean(MemcachedServer.class).transport()).isEqualTo(Transport.NIO);
 				assertThat(context.getBean(MemcachedServer.class).isRunning()).isTrue();
 				assertThat(properties.getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
 				assertThat(context.getBean(ConcurrentMapMemcachedStore.class).memoryLimit()).isEqualTo(16L * 1024 * 1024);
