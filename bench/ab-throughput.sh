@@ -6,13 +6,14 @@
 #   OLD=/path/to/classes NEW=/path/to/other/classes bench/ab-throughput.sh                 # (a) and (g)
 #   OLD=... NEW=... ROUNDS=8 bench/ab-throughput.sh "--conns 50 --depth 1 --value-size 1024 --get-ratio 0.1"
 #   OLD=dir NEW=dir NEW_OPTS=-XX:+UseTransparentHugePages bench/ab-throughput.sh           # JVM flags
-#   OLD=dir NEW=dir OLD_CP_FILE=cp-without-io_uring.txt SECS=8 bench/ab-throughput.sh \
+#   OLD=dir NEW=dir OLD_ARGS="--transport epoll" SECS=8 bench/ab-throughput.sh \
 #       "--conns 1000 --depth 1 --rate 20000 --keys 1000000 --key-size 32"                  # (f): read the p99
 #
 # OLD and NEW are compiled core classes (memcached-server-core/target/classes, copied); the class
 # path of their dependencies is the one bench/run-load.sh saved. Servers on core 1, load on core 0;
 # each workload is one quoted list of loadgen options; OLD_OPTS and NEW_OPTS are extra JVM flags,
-# OLD_CP_FILE and NEW_CP_FILE other class paths. Each round reports ops/s and the p99 (in µs).
+# OLD_ARGS and NEW_ARGS extra server flags, OLD_CP_FILE and NEW_CP_FILE other class paths. Each
+# round reports ops/s and the p99 (in µs).
 # The two servers not measured are stopped (SIGSTOP) during a round, as in bench/run-load.sh.
 set -euo pipefail
 
@@ -33,12 +34,13 @@ fi
 PIDS=()
 trap 'kill -CONT "${PIDS[@]}" 2>/dev/null; kill "${PIDS[@]}" 2>/dev/null || true' EXIT
 OPTS=("${OLD_OPTS:-}" "${NEW_OPTS:-}")
+ARGS=("${OLD_ARGS:-}" "${NEW_ARGS:-}")
 CP_FILES=("${OLD_CP_FILE:-$CP_FILE}" "${NEW_CP_FILE:-$CP_FILE}")
 for classes in "$OLD" "$NEW"; do
-	# shellcheck disable=SC2086 # OPTS are lists of flags
+	# shellcheck disable=SC2086 # OPTS and ARGS are lists of flags
 	taskset -c 1 java ${OPTS[${#PIDS[@]}]} -Dio.netty.leakDetection.level=disabled -cp "$classes:$(cat "${CP_FILES[${#PIDS[@]}]}")" \
 		io.github.memcachedserver.server.MemcachedServerMain -l 127.0.0.1 -p $((PORT + ${#PIDS[@]})) \
-		-t 1 -m 1024 -c 2048 > /dev/null 2>&1 &
+		-t 1 -m 1024 -c 2048 ${ARGS[${#PIDS[@]}]} > /dev/null 2>&1 &
 	PIDS+=($!)
 done
 taskset -c 1 /usr/bin/memcached -u nobody -l 127.0.0.1 -p $((PORT + 2)) -U 0 -t 1 -m 1024 -c 2048 &

@@ -60,6 +60,7 @@ MEM_ITEMS="${MEM_ITEMS:-1000000}"
 JFR_SECS="${JFR_SECS:-20}"
 # JVM flags for ours (besides -cp); default JVM settings otherwise
 OURS_JAVA_OPTS="${OURS_JAVA_OPTS:--Dio.netty.leakDetection.level=disabled}"
+OURS_ARGS="${OURS_ARGS:-}" # extra server flags, e.g. --transport epoll
 
 mkdir -p "$OUT_DIR" "$(dirname "$CP_FILE")"
 
@@ -113,10 +114,10 @@ taskset -c "$SERVER_CPU" /usr/bin/memcached -u nobody -l 127.0.0.1 -p "$MC_PORT"
 MC_PID=$!
 PIDS+=("$MC_PID")
 
-# shellcheck disable=SC2086 # OURS_JAVA_OPTS is a list of flags
+# shellcheck disable=SC2086 # OURS_JAVA_OPTS and OURS_ARGS are lists of flags
 taskset -c "$SERVER_CPU" java $OURS_JAVA_OPTS \
 	-cp "$CLASSES_COPY:$(cat "$CP_FILE")" io.github.memcachedserver.server.MemcachedServerMain \
-	-l 127.0.0.1 -p "$OURS_PORT" -t 1 -m "$MEM_MB" -c 2048 > "$OUT_DIR/ours.log" 2>&1 &
+	-l 127.0.0.1 -p "$OURS_PORT" -t 1 -m "$MEM_MB" -c 2048 $OURS_ARGS > "$OUT_DIR/ours.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")
 
@@ -129,7 +130,7 @@ wait_port "$OURS_PORT"
 	echo "kernel: $(uname -r)"
 	echo "memcached: $(/usr/bin/memcached -V)"
 	echo "java: $(java -version 2>&1 | head -1)"
-	echo "ours: pid $OURS_PID ($OURS_JAVA_OPTS -t 1 -m $MEM_MB -c 2048), memcached: pid $MC_PID (-t 1 -m $MEM_MB -U 0),"
+	echo "ours: pid $OURS_PID ($OURS_JAVA_OPTS -t 1 -m $MEM_MB -c 2048 $OURS_ARGS), memcached: pid $MC_PID (-t 1 -m $MEM_MB -U 0),"
 	echo "server cpu $SERVER_CPU, client cpu $CLIENT_CPU, rounds $ROUNDS x ${SECS}s (+${LG_WARMUP}s loadgen warm-up) after a ${WARMUP_SECS}s warm-up round of ours"
 	echo "workloads: $WORKLOADS (d: $D_CONNS conns at $D_RATE ops/s; e: $E_KEYS keys)"
 } > "$OUT_DIR/env.txt"
@@ -257,7 +258,7 @@ memory_run() {
 	# shellcheck disable=SC2086
 	taskset -c "$SERVER_CPU" java $OURS_JAVA_OPTS -cp "$CLASSES_COPY:$(cat "$CP_FILE")" \
 		io.github.memcachedserver.server.MemcachedServerMain -l 127.0.0.1 -p "$oport" -t 1 -m "$MEM_MB" \
-		> "$OUT_DIR/mem-ours.log" 2>&1 &
+		$OURS_ARGS > "$OUT_DIR/mem-ours.log" 2>&1 &
 	opid=$!
 	PIDS+=("$opid")
 	wait_port "$mport"

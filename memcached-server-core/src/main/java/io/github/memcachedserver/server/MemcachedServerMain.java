@@ -3,6 +3,7 @@ package io.github.memcachedserver.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 import io.github.memcachedserver.auth.InMemoryAuthenticator;
@@ -13,7 +14,7 @@ import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
  * command-line flags: {@code -p <port>}, {@code -l <addr>[,<addr>...]} (also {@code [::1]}
  * and {@code unix:/path}), {@code -m <megabytes>}, {@code -I <bytes>}, {@code -c <conns>},
  * {@code -t <threads>}, {@code -Y <authfile>}, {@code -D <char>} (per-prefix statistics on, with
- * this delimiter).
+ * this delimiter); and one of its own, {@code --transport auto|io_uring|epoll|nio}.
  *
  * @since 0.1.0
  */
@@ -45,6 +46,7 @@ public final class MemcachedServerMain {
 				case "-t" -> builder.threads(Integer.parseInt(value));
 				case "-Y" -> builder.authenticator(authFile(value));
 				case "-D" -> builder.statsDetail(delimiter(value));
+				case "--transport" -> builder.transport(transport(value));
 				default -> usage("unknown flag " + flag);
 			}
 		}
@@ -65,6 +67,15 @@ public final class MemcachedServerMain {
 		stopped.await();
 	}
 
+	private static Transport transport(String value) {
+		try {
+			return Transport.valueOf(value.toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			return usage("unknown transport " + value + " (auto, io_uring, epoll or nio)");
+		}
+	}
+
 	/** memcached takes the first character of {@code -D}'s value. */
 	private static char delimiter(String value) {
 		if (value.isEmpty()) {
@@ -83,12 +94,13 @@ public final class MemcachedServerMain {
 		}
 	}
 
-	private static String usage(String problem) {
+	private static <T> T usage(String problem) {
 		System.err.println(problem);
 		System.err.println("usage: MemcachedServerMain [-p port] [-l addr[,addr]] [-m megabytes] [-I item-size-bytes] "
-				+ "[-c max-connections] [-t threads] [-Y authfile] [-D prefix-delimiter]");
+				+ "[-c max-connections] [-t threads] [-Y authfile] [-D prefix-delimiter] "
+				+ "[--transport auto|io_uring|epoll|nio]");
 		System.exit(64);
-		return "";
+		throw new IllegalStateException("exited");
 	}
 
 }

@@ -18,7 +18,11 @@ import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.server.Transport;
 import io.github.memcachedserver.store.ConcurrentMapMemcachedStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,6 +37,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MemcachedServerAutoConfigurationTests {
 
@@ -53,6 +58,15 @@ class MemcachedServerAutoConfigurationTests {
 			assertThat(context.getEnvironment().getProperty(MemcachedServerLifecycle.LOCAL_PORT_PROPERTY, Integer.class))
 				.isEqualTo(context.getBean(MemcachedServer.class).port());
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "io-uring", "io_uring", "epoll" })
+	void bindsATransportByItsNameAndRunsOnIt(String name) {
+		Transport transport = name.equals("epoll") ? Transport.EPOLL : Transport.IO_URING;
+		assumeTrue((transport == Transport.EPOLL) ? Epoll.isAvailable() : IoUring.isAvailable());
+		this.contextRunner.withPropertyValues("memcached.server.transport=" + name)
+			.run((context) -> assertThat(context.getBean(MemcachedServer.class).transport()).isEqualTo(transport));
 	}
 
 	@Test
