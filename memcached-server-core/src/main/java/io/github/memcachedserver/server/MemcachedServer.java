@@ -500,15 +500,12 @@ public final class MemcachedServer {
 	/**
 	 * Returns the transport the server runs on: the one {@link Transport#AUTO} found, or the
 	 * one chosen.
-	 * @return the transport, never {@link Transport#AUTO}
-	 * @throws IllegalStateException when the server is not running
+	 * @return the transport (never {@link Transport#AUTO}), or {@code null} when the server
+	 * is not running
 	 */
-	public synchronized Transport transport() {
+	public synchronized @Nullable Transport transport() {
 		EventLoops loops = this.loops;
-		if (loops == null) {
-			throw new IllegalStateException("Server is not started");
-		}
-		return loops.transport();
+		return (loops != null) ? loops.transport() : null;
 	}
 
 	/**

@@ -31,6 +31,7 @@ class MemcachedEndpointTests {
 			ActuatorClient.Response memcached = new ActuatorClient(this.httpPort).get("memcached");
 			assertThat(memcached.status()).isEqualTo(200);
 			assertThat(memcached.body().path("running").asBoolean()).isTrue();
+			assertThat(memcached.body().path("transport").asString()).isEqualTo(this.server.transport().name());
 			assertThat(memcached.body().path("listeners").get(0).asString())
 				.isEqualTo("/127.0.0.1:" + this.server.port());
 			assertThat(memcached.body().path("connections").asLong()).isPositive();

@@ -9,6 +9,7 @@ import io.github.memcachedserver.handler.StoreStatistics;
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.server.MemcachedServerException;
+import io.github.memcachedserver.server.Transport;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -57,8 +58,9 @@ public class MemcachedServerEndpoint {
 	@ReadOperation
 	public MemcachedServerDescriptor server() {
 		StoreStatistics store = this.server.handler().storeStatistics();
-		return new MemcachedServerDescriptor(this.server.isRunning(), names(this.server.boundAddresses()),
-				names(this.server.lostListeners()), this.server.statistics().currentConnections(),
+		return new MemcachedServerDescriptor(this.server.isRunning(), this.server.transport(),
+				names(this.server.boundAddresses()), names(this.server.lostListeners()),
+				this.server.statistics().currentConnections(),
 				(store != null) ? StoreDescriptor.of(store) : null, this.server.stats(""));
 	}
 
@@ -140,14 +142,15 @@ public class MemcachedServerEndpoint {
 	/**
 	 * What the endpoint tells of the server.
 	 * @param running whether it has been started and not stopped
+	 * @param transport the socket transport it runs on, while it runs
 	 * @param listeners the addresses it accepts connections on
 	 * @param lostListeners listeners that closed without being asked to
 	 * @param connections the open client connections
 	 * @param store the store's figures, when the handler has a store
 	 * @param stats memcached's general {@code stats}
 	 */
-	public record MemcachedServerDescriptor(boolean running, List<String> listeners, List<String> lostListeners,
-			long connections, @Nullable StoreDescriptor store, Map<String, String> stats) {
+	public record MemcachedServerDescriptor(boolean running, @Nullable Transport transport, List<String> listeners,
+			List<String> lostListeners, long connections, @Nullable StoreDescriptor store, Map<String, String> stats) {
 	}
 
 	/**

@@ -33,6 +33,14 @@ class MemcachedServerEndpointTests {
 	}
 
 	@Test
+	void tellsTheTransportWhileTheServerRuns() {
+		assertThat(this.endpoint.server().transport()).isNotNull().isEqualTo(this.server.transport());
+		this.server.stop(Duration.ofSeconds(5));
+		assertThat(this.endpoint.server().running()).isFalse();
+		assertThat(this.endpoint.server().transport()).isNull();
+	}
+
+	@Test
 	void refusesWhatItCannotDo() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.endpoint.open("listeners", "nowhere:port"));
