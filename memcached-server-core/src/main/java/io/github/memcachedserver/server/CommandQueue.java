@@ -61,7 +61,7 @@ import reactor.util.context.Context;
  * after the end of input can still be lost: Netty drops the socket from epoll once it waits
  * for nothing, and fails to add it back (see
  * {@code HostileInputIntegrationTests#aHalfClosedPipelineGetsEveryAnswerOnIoUring}, which
- * passes on io_uring, the server's transport where the kernel allows it). Requests to read
+ * passes on io_uring and NIO, the transports to choose where it matters). Requests to read
  * after the end of input (or the close) stop here: the epoll transport would fail (and
  * reactor-netty log) on such a read. The queue does this itself rather than a handler of its
  * own: every read request passes it, and with a thousand connections each handler passed is

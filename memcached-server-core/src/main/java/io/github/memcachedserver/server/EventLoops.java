@@ -56,8 +56,7 @@ final class EventLoops implements LoopResources {
 
 	private static Transport available(Transport wanted) {
 		return switch (wanted) {
-			case AUTO -> IoUring.isAvailable() ? Transport.IO_URING
-					: Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+			case AUTO -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
 			case IO_URING -> {
 				if (!IoUring.isAvailable()) {
 					throw new MemcachedServerException("io_uring is not available here",

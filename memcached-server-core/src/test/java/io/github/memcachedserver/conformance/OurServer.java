@@ -4,6 +4,7 @@ import io.github.memcachedserver.handler.MemcachedCommandHandler;
 import io.github.memcachedserver.server.ListenAddress;
 import io.github.memcachedserver.server.MemcachedServer;
 import io.github.memcachedserver.server.MemcachedServerBuilder;
+import io.github.memcachedserver.server.Transport;
 
 /**
  * Our server with its defaults (1 MiB items), on the built-in store or another handler, as the
@@ -23,7 +24,17 @@ final class OurServer implements TargetServer {
 	 * @param handler the handler, or {@code null} for the built-in store
 	 */
 	static OurServer start(Login login, MemcachedCommandHandler handler) {
-		MemcachedServerBuilder builder = MemcachedServer.builder();
+		return start(login, handler, Transport.AUTO);
+	}
+
+	/**
+	 * Starts our server on a transport.
+	 * @param login the one user who may log in, or {@code null} for a server without logins
+	 * @param handler the handler, or {@code null} for the built-in store
+	 * @param transport the transport
+	 */
+	static OurServer start(Login login, MemcachedCommandHandler handler, Transport transport) {
+		MemcachedServerBuilder builder = MemcachedServer.builder().transport(transport);
 		if (handler != null) {
 			builder.handler(handler);
 		}

@@ -43,10 +43,9 @@ class TransportIntegrationTests {
 	}
 
 	@Test
-	void autoTakesIoUringElseEpollElseNio() {
+	void autoTakesEpollElseNio() {
 		this.server = MemcachedServer.builder().listen("127.0.0.1:0").build().start();
-		Transport expected = IoUring.isAvailable() ? Transport.IO_URING
-				: Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+		Transport expected = Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
 		assertThat(this.server.transport()).isEqualTo(expected);
 	}
 

@@ -102,9 +102,10 @@ public class MemcachedServerProperties {
 	private @Nullable Character statsDetailDelimiter;
 
 	/**
-	 * Socket transport: auto (Linux's io_uring where the kernel allows it, else epoll, else
-	 * the JDK's NIO), io-uring, epoll or nio. io-uring and epoll fail the start where they are
-	 * not available. On epoll, a client that half-closes its socket while more than a socket
+	 * Socket transport: auto (Linux's epoll, else the JDK's NIO), io-uring (25-35% more
+	 * requests per second under load, about twice epoll's p99 at a moderate rate over many
+	 * connections), epoll or nio. io-uring and epoll fail the start where they are not
+	 * available. On epoll, a client that half-closes its socket while more than a socket
 	 * buffer of answers is still to be written can lose the last ones (a Netty 4.2 bug).
 	 */
 	private Transport transport = Transport.AUTO;
