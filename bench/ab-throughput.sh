@@ -6,7 +6,7 @@
 #   OLD=/path/to/classes NEW=/path/to/other/classes bench/ab-throughput.sh                 # (a) and (g)
 #   OLD=... NEW=... ROUNDS=8 bench/ab-throughput.sh "--conns 50 --depth 1 --value-size 1024 --get-ratio 0.1"
 #   OLD=dir NEW=dir NEW_OPTS=-XX:+UseTransparentHugePages bench/ab-throughput.sh           # JVM flags
-#   OLD=dir NEW=dir OLD_ARGS="--transport epoll" SECS=8 bench/ab-throughput.sh \
+#   OLD=dir NEW=dir NEW_ARGS="--transport io_uring" SECS=8 bench/ab-throughput.sh \
 #       "--conns 1000 --depth 1 --rate 20000 --keys 1000000 --key-size 32"                  # (f): read the p99
 #
 # OLD and NEW are compiled core classes (memcached-server-core/target/classes, copied); the class

@@ -60,7 +60,7 @@ MEM_ITEMS="${MEM_ITEMS:-1000000}"
 JFR_SECS="${JFR_SECS:-20}"
 # JVM flags for ours (besides -cp); default JVM settings otherwise
 OURS_JAVA_OPTS="${OURS_JAVA_OPTS:--Dio.netty.leakDetection.level=disabled}"
-OURS_ARGS="${OURS_ARGS:-}" # extra server flags, e.g. --transport epoll
+OURS_ARGS="${OURS_ARGS:-}" # extra server flags, e.g. --transport io_uring
 
 mkdir -p "$OUT_DIR" "$(dirname "$CP_FILE")"
 

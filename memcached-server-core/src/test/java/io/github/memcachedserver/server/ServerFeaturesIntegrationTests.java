@@ -122,18 +122,21 @@ class ServerFeaturesIntegrationTests {
 	@Test
 	void statsConnsShowTheAskingConnectionParsingAndTheOthersWaitingToRead() throws Exception {
 		startOnLoopback(new ConcurrentMapMemcachedStore());
-		try (RawConnection idle = RawConnection.open(this.server.port());
-				RawConnection asking = RawConnection.open(this.server.port())) {
+		try (RawConnection idle = RawConnection.open(this.server.port())) {
+			// answered before the next connection opens: connections on two event loops are
+			// numbered in the order their loops take them up
 			assertThat(idle.send("version\r\n").readLine()).startsWith("VERSION");
-			asking.send("stats conns\r\n");
-			List<String> states = new ArrayList<>();
-			for (String line = asking.readLine(); !line.equals("END"); line = asking.readLine()) {
-				if (line.matches("STAT \\d+:state .*")) {
-					states.add(line.substring(line.lastIndexOf(' ') + 1));
+			try (RawConnection asking = RawConnection.open(this.server.port())) {
+				asking.send("stats conns\r\n");
+				List<String> states = new ArrayList<>();
+				for (String line = asking.readLine(); !line.equals("END"); line = asking.readLine()) {
+					if (line.matches("STAT \\d+:state .*")) {
+						states.add(line.substring(line.lastIndexOf(' ') + 1));
+					}
 				}
+				// memcached 1.6.18 answers the same for its listener, one idle connection and the asking one
+				assertThat(states).containsExactly("conn_listening", "conn_read", "conn_parse_cmd");
 			}
-			// memcached 1.6.18 answers the same for its listener, one idle connection and the asking one
-			assertThat(states).containsExactly("conn_listening", "conn_read", "conn_parse_cmd");
 		}
 	}
 
