@@ -57,21 +57,18 @@ final class EventLoops implements LoopResources {
 	private static Transport available(Transport wanted) {
 		return switch (wanted) {
 			case AUTO -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
-			case IO_URING -> {
-				if (!IoUring.isAvailable()) {
-					throw new MemcachedServerException("io_uring is not available here",
-							IoUring.unavailabilityCause());
-				}
-				yield wanted;
-			}
-			case EPOLL -> {
-				if (!Epoll.isAvailable()) {
-					throw new MemcachedServerException("epoll is not available here", Epoll.unavailabilityCause());
-				}
-				yield wanted;
-			}
+			case IO_URING -> required(wanted, IoUring.isAvailable(), IoUring.unavailabilityCause());
+			case EPOLL -> required(wanted, Epoll.isAvailable(), Epoll.unavailabilityCause());
 			case NIO -> wanted;
 		};
+	}
+
+	private static Transport required(Transport transport, boolean available, @Nullable Throwable cause) {
+		if (!available) {
+			throw new MemcachedServerException(transport.name().toLowerCase(Locale.ROOT) + " is not available here",
+					cause);
+		}
+		return transport;
 	}
 
 	private static EventLoopGroup group(Transport transport, int threads) {

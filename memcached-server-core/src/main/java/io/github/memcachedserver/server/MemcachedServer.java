@@ -313,7 +313,8 @@ public final class MemcachedServer {
 			if (address instanceof ListenAddress.Unix unix) {
 				UnixSocketFile.prepare(unix.path());
 			}
-			server = tcp.bindAddress(() -> bindAddress(address)).bindNow(Duration.ofSeconds(10));
+			SocketAddress socketAddress = bindAddress(address);
+			server = tcp.bindAddress(() -> socketAddress).bindNow(Duration.ofSeconds(10));
 			if (address instanceof ListenAddress.Unix unix) {
 				UnixSocketFile.restrict(unix.path(), this.unixSocketMode);
 			}

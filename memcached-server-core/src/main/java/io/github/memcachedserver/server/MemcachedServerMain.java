@@ -67,9 +67,10 @@ public final class MemcachedServerMain {
 		stopped.await();
 	}
 
+	// io-uring as in the Spring Boot property, or io_uring
 	private static Transport transport(String value) {
 		try {
-			return Transport.valueOf(value.toUpperCase(Locale.ROOT));
+			return Transport.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
 		}
 		catch (IllegalArgumentException ex) {
 			return usage("unknown transport " + value + " (auto, io_uring, epoll or nio)");
